@@ -1,0 +1,26 @@
+import { DEFAULT_CALLS_LIMITS } from '@opencalls/protocol';
+import type { SfuConfig } from './config-types.js';
+
+/** The embedded default app: fine on a laptop, never in production (the CLI says so at start). */
+export const DEFAULT_APP_ID = 'opencalls-dev-app';
+export const DEFAULT_APP_SECRET = 'opencalls-dev-secret';
+
+export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
+  host: '127.0.0.1',
+  port: 8787,
+  apps: Object.freeze([{ appId: DEFAULT_APP_ID, secret: DEFAULT_APP_SECRET, name: 'default' }]),
+  media: Object.freeze({ announcedAddresses: Object.freeze(['127.0.0.1']), bindAddress: '127.0.0.1' }),
+  limits: Object.freeze({
+    callsPerSecond: DEFAULT_CALLS_LIMITS.callsPerSecond,
+    tracksPerCall: DEFAULT_CALLS_LIMITS.tracksPerCall,
+    connectWaitMs: DEFAULT_CALLS_LIMITS.connectWaitMs,
+    trackInactivityMs: DEFAULT_CALLS_LIMITS.trackInactivityMs,
+    reuseWindowMs: DEFAULT_CALLS_LIMITS.reuseWindowMs,
+    unconnectedSessionTtlMs: DEFAULT_CALLS_LIMITS.unconnectedSessionTtlMs,
+    gcIntervalMs: 1000,
+    pullWaitForMediaMs: 5000,
+    maxBodyBytes: 1024 * 1024,
+  }),
+  iceServers: Object.freeze([]),
+  logLevel: 'info',
+});

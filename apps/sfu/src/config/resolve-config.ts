@@ -1,0 +1,45 @@
+import type { SfuConfig } from './config-types.js';
+import { DEFAULT_CONFIG } from './defaults.js';
+
+/** A partial config, as read from a file, flags or a test. */
+export interface SfuConfigInput {
+  host?: string;
+  port?: number;
+  apps?: SfuConfig['apps'];
+  media?: Partial<SfuConfig['media']>;
+  limits?: Partial<SfuConfig['limits']>;
+  iceServers?: SfuConfig['iceServers'];
+  logLevel?: string;
+}
+
+/** Merges an input over the defaults and checks it; throws a TypeError naming the bad field. */
+export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
+  const limits = { ...DEFAULT_CONFIG.limits, ...input.limits };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new TypeError(`config.limits.${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  const apps = input.apps ?? DEFAULT_CONFIG.apps;
+  if (apps.length === 0) throw new TypeError('config.apps must list at least one app');
+  const seen = new Set<string>();
+  for (const app of apps) {
+    if (!app.appId || /[/?#\s]/.test(app.appId)) throw new TypeError(`config.apps: invalid appId ${JSON.stringify(app.appId)}`);
+    if (!app.secret) throw new TypeError(`config.apps: app ${app.appId} has no secret`);
+    if (seen.has(app.appId)) throw new TypeError(`config.apps: duplicate appId ${app.appId}`);
+    seen.add(app.appId);
+  }
+  const port = input.port ?? DEFAULT_CONFIG.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`config.port must be 0..65535, got ${port}`);
+  const media = { ...DEFAULT_CONFIG.media, ...input.media };
+  if (media.announcedAddresses.length === 0) throw new TypeError('config.media.announcedAddresses must not be empty');
+  return Object.freeze({
+    host: input.host ?? DEFAULT_CONFIG.host,
+    port,
+    apps: Object.freeze([...apps]),
+    media: Object.freeze(media),
+    limits: Object.freeze(limits),
+    iceServers: Object.freeze([...(input.iceServers ?? DEFAULT_CONFIG.iceServers)]),
+    logLevel: input.logLevel ?? DEFAULT_CONFIG.logLevel,
+  });
+}

@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import pino, { type Logger } from 'pino';
+import { resolveConfig, type SfuConfigInput } from './config/resolve-config.js';
+import type { SfuConfig } from './config/config-types.js';
+import { serverApp } from './http/server-app.js';
+import { CallsService } from './service/calls-service.js';
+
+export interface SfuOptions extends SfuConfigInput {
+  /** Serve the demo page (default true). */
+  readonly demo?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface Sfu {
+  readonly config: SfuConfig;
+  readonly service: CallsService;
+  readonly fetch: (request: Request) => Response | Promise<Response>;
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+/** The server as a library: `createSfu(config).listen()`. */
+export function createSfu(options: SfuOptions = {}): Sfu {
+  const config = resolveConfig(options);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'opencalls' } });
+  const service = new CallsService({ config, logger });
+  const app = serverApp(service, { demo: options.demo ?? true });
+  let server: ServerType | undefined;
+  let closed = false;
+  return {
+    config,
+    service,
+    fetch: (request) => app.fetch(request),
+    listen() {
+      return new Promise((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+          const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+          resolve({ url: `http://${host}:${info.port}`, port: info.port });
+        });
+        s.once('error', reject);
+        server = s;
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await service.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { SfuError } from '@opencalls/protocol';
+import type { MediaEngine, MediaPeer, PublishedTrack } from '@opencalls/media';
+import { waitForConnected, type Session, type Timers } from '@opencalls/session';
+import type { RTCRtpTransceiver } from 'werift';
+
+/** A pull whose SFU offer is out; it starts forwarding when the client's answer arrives. */
+export interface PendingPull {
+  readonly transceiver: RTCRtpTransceiver;
+  readonly publisher: PublishedTrack;
+  readonly mid: string;
+}
+
+/** A push without a client offer; it is published when the client's answer arrives. */
+export interface PendingPush {
+  readonly transceiver: RTCRtpTransceiver;
+  readonly trackName: string;
+}
+
+/**
+ * One Calls session as the server sees it: the session's bookkeeping (`@opencalls/session`) and
+ * its PeerConnection (`@opencalls/media`), created on the first SDP exchange.
+ */
+export class CallSession {
+  readonly session: Session;
+  readonly #engine: MediaEngine;
+  readonly #timers: Timers;
+  #peer: MediaPeer | undefined;
+  /** True once one offer/answer completed: later operations need a connected transport. */
+  transportNegotiated = false;
+  readonly pendingPulls = new Map<string, PendingPull>();
+  readonly pendingPushes = new Map<string, PendingPush>();
+  #closed = false;
+
+  constructor(session: Session, engine: MediaEngine, timers: Timers) {
+    this.session = session;
+    this.#engine = engine;
+    this.#timers = timers;
+  }
+
+  get id(): string {
+    return this.session.id;
+  }
+
+  get hasPeer(): boolean {
+    return this.#peer !== undefined;
+  }
+
+  /** The session's PeerConnection, created on first use; its state drives the session's. */
+  get peer(): MediaPeer {
+    if (this.#closed) throw new SfuError('session_error', `Session ${this.id} is closed`, { sessionReason: 'gone' });
+    if (!this.#peer) {
+      const peer = this.#engine.createPeer();
+      peer.onConnectionStateChange((state) => {
+        if (!this.session.closed) this.session.setConnectionState(state);
+      });
+      this.#peer = peer;
+    }
+    return this.#peer;
+  }
+
+  /**
+   * Operations that need an established transport wait up to `connectWaitMs` for `connected`
+   * (then 425). Before the first offer/answer there is nothing to wait for: the operation sets
+   * the transport up.
+   */
+  async ensureConnected(): Promise<void> {
+    if (!this.transportNegotiated) return;
+    const decision = await waitForConnected(this.session, this.session.options.connectWaitMs, this.#timers);
+    if (!decision.ok) {
+      throw new SfuError('session_error', decision.description, { sessionReason: decision.reason });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.pendingPulls.clear();
+    this.pendingPushes.clear();
+    const peer = this.#peer;
+    this.#peer = undefined;
+    if (peer) await this.#engine.closePeer(peer);
+  }
+}

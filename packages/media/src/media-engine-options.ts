@@ -1,0 +1,45 @@
+export interface MediaEngineOptions {
+  /** Addresses put in the SFU's ICE candidates (default: 127.0.0.1). */
+  readonly announcedAddresses?: readonly string[];
+  /** Address the media sockets bind to (default: 127.0.0.1; 0.0.0.0 for all interfaces). */
+  readonly bindAddress?: string;
+  /** UDP port range for media sockets; undefined lets the OS choose. */
+  readonly portRange?: readonly [number, number];
+  /** Minimum interval between keyframe requests relayed to a publisher. */
+  readonly keyframeRequestIntervalMs?: number;
+  /** Longest wait for ICE gathering before an SDP is returned. */
+  readonly gatherTimeoutMs?: number;
+}
+
+export interface ResolvedMediaEngineOptions {
+  readonly announcedAddresses: readonly string[];
+  readonly bindAddress: string;
+  readonly portRange: [number, number] | undefined;
+  readonly keyframeRequestIntervalMs: number;
+  readonly gatherTimeoutMs: number;
+}
+
+export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.freeze({
+  announcedAddresses: Object.freeze(['127.0.0.1']),
+  bindAddress: '127.0.0.1',
+  portRange: undefined,
+  keyframeRequestIntervalMs: 500,
+  gatherTimeoutMs: 3000,
+});
+
+export function resolveMediaEngineOptions(options: MediaEngineOptions = {}): ResolvedMediaEngineOptions {
+  const d = DEFAULT_MEDIA_ENGINE_OPTIONS;
+  const announced = options.announcedAddresses ?? d.announcedAddresses;
+  if (announced.length === 0) throw new TypeError('media.announcedAddresses must name at least one address');
+  const range = options.portRange;
+  if (range && !(range[0] > 0 && range[0] < range[1] && range[1] <= 65535)) {
+    throw new TypeError(`media.portRange must be [min, max] with 0 < min < max <= 65535, got [${range.join(', ')}]`);
+  }
+  return Object.freeze({
+    announcedAddresses: Object.freeze([...announced]),
+    bindAddress: options.bindAddress ?? d.bindAddress,
+    portRange: range ? ([range[0], range[1]] as [number, number]) : undefined,
+    keyframeRequestIntervalMs: options.keyframeRequestIntervalMs ?? d.keyframeRequestIntervalMs,
+    gatherTimeoutMs: options.gatherTimeoutMs ?? d.gatherTimeoutMs,
+  });
+}

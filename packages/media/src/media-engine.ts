@@ -1,0 +1,52 @@
+import { MediaPeer } from './media-peer.js';
+import { resolveMediaEngineOptions, type MediaEngineOptions, type ResolvedMediaEngineOptions } from './media-engine-options.js';
+import { NativeRouter } from './native-router.js';
+
+/**
+ * The media side of one SFU process: the native router and a PeerConnection per session.
+ * It is also the ActivitySource of the session layer's inactivity GC.
+ */
+export class MediaEngine {
+  readonly options: ResolvedMediaEngineOptions;
+  readonly router: NativeRouter;
+  readonly #peers = new Set<MediaPeer>();
+  #closed = false;
+
+  constructor(options: MediaEngineOptions = {}) {
+    this.options = resolveMediaEngineOptions(options);
+    this.router = new NativeRouter();
+  }
+
+  createPeer(): MediaPeer {
+    const peer = new MediaPeer(this.router, this.options);
+    this.#peers.add(peer);
+    return peer;
+  }
+
+  async closePeer(peer: MediaPeer): Promise<void> {
+    this.#peers.delete(peer);
+    await peer.close();
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** ActivitySource: the router clock. */
+  nowMs(): number {
+    return this.router.nowMs();
+  }
+
+  /** ActivitySource: every track's last-packet time, in one native call. */
+  readActivity(handles: Uint32Array, lastPacketAtMs: Float64Array): number {
+    return this.router.readActivity(handles, lastPacketAtMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#peers].map((p) => p.close()));
+    this.#peers.clear();
+    this.router.close();
+  }
+}

@@ -1,0 +1,192 @@
+import { ProtocolError } from '@opencalls/protocol';
+import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
+import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
+import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
+import type { NativeRouter } from './native-router.js';
+import { PublishedTrack } from './published-track.js';
+import { keepCandidates } from './sdp-candidates.js';
+import { Subscription } from './subscription.js';
+
+export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface MediaPeerEvents {
+  connectionstatechange: (state: PeerConnectionState) => void;
+}
+
+/**
+ * The one werift RTCPeerConnection of a Calls session, plus the tracks it publishes and the
+ * subscriptions it receives. All SDP errors surface as `invalid_session_description`.
+ */
+export class MediaPeer {
+  readonly pc: RTCPeerConnection;
+  readonly #router: NativeRouter;
+  readonly #options: ResolvedMediaEngineOptions;
+  readonly #published = new Map<RTCRtpTransceiver, PublishedTrack>();
+  readonly #subscriptions = new Map<RTCRtpTransceiver, Subscription>();
+  readonly #listeners = new Set<MediaPeerEvents['connectionstatechange']>();
+  #closed = false;
+
+  constructor(router: NativeRouter, options: ResolvedMediaEngineOptions) {
+    this.#router = router;
+    this.#options = options;
+    this.pc = new RTCPeerConnection({
+      iceServers: [],
+      bundlePolicy: 'max-bundle',
+      codecs: sfuCodecs(),
+      headerExtensions: sfuHeaderExtensions(),
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: [...options.announcedAddresses],
+      iceInterfaceAddresses: { udp4: options.bindAddress },
+      icePortRange: options.portRange,
+    });
+    this.pc.ontrack = (event: RTCTrackEvent): void => this.#onTrack(event);
+    this.pc.connectionStateChange.subscribe((state) => {
+      for (const fn of this.#listeners) fn(state);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get connectionState(): PeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  onConnectionStateChange(fn: MediaPeerEvents['connectionstatechange']): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  /** Applies a client offer and returns the SFU's answer (with the SFU's candidates). */
+  async applyOffer(sdp: string): Promise<string> {
+    await this.#sdpStep('offer', () => this.pc.setRemoteDescription({ type: 'offer', sdp }));
+    const answer = await this.#sdpStep('answer', async () => {
+      const a = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(a);
+    });
+    void answer;
+    return this.#localSdp();
+  }
+
+  /** Creates an SFU offer covering every transceiver (new ones included). */
+  async createOffer(options: { iceRestart?: boolean } = {}): Promise<string> {
+    await this.#sdpStep('offer', async () => {
+      const offer = await this.pc.createOffer(options);
+      await this.pc.setLocalDescription(offer);
+    });
+    return this.#localSdp();
+  }
+
+  /** Applies the client's answer to the last SFU offer. */
+  async applyAnswer(sdp: string): Promise<void> {
+    if (this.pc.signalingState !== 'have-local-offer') {
+      throw new ProtocolError(
+        'invalid_session_description',
+        `Unexpected answer: there is no pending SFU offer (signaling state ${this.pc.signalingState})`,
+      );
+    }
+    await this.#sdpStep('answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp }));
+  }
+
+  get signalingState(): string {
+    return this.pc.signalingState;
+  }
+
+  addSendTransceiver(kind: 'audio' | 'video', direction: 'sendonly' | 'sendrecv' = 'sendonly'): RTCRtpTransceiver {
+    return this.pc.addTransceiver(kind, { direction });
+  }
+
+  addRecvTransceiver(kind: 'audio' | 'video', direction: 'recvonly' | 'sendrecv' = 'recvonly'): RTCRtpTransceiver {
+    return this.pc.addTransceiver(kind, { direction });
+  }
+
+  transceiverByMid(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((t) => t.mid === mid);
+  }
+
+  /** Media sections of the current descriptions, in order, with their mids. */
+  transceivers(): readonly RTCRtpTransceiver[] {
+    return this.pc.getTransceivers();
+  }
+
+  publishedByMid(mid: string): PublishedTrack | undefined {
+    const t = this.transceiverByMid(mid);
+    return t ? this.#published.get(t) : undefined;
+  }
+
+  publishedTracks(): readonly PublishedTrack[] {
+    return [...this.#published.values()];
+  }
+
+  subscriptionByMid(mid: string): Subscription | undefined {
+    const t = this.transceiverByMid(mid);
+    return t ? this.#subscriptions.get(t) : undefined;
+  }
+
+  /** Starts forwarding `publisher` into `transceiver` (which must be negotiated for sending). */
+  subscribe(transceiver: RTCRtpTransceiver, publisher: PublishedTrack): Subscription {
+    const existing = this.#subscriptions.get(transceiver);
+    if (existing && !existing.closed) {
+      existing.switchSource(publisher);
+      return existing;
+    }
+    const sub = new Subscription(this.#router, publisher, transceiver);
+    this.#subscriptions.set(transceiver, sub);
+    sub.onclose = () => {
+      if (this.#subscriptions.get(transceiver) === sub) this.#subscriptions.delete(transceiver);
+    };
+    return sub;
+  }
+
+  /** Ends what flows through a transceiver: its publication and/or its subscription. */
+  closeMid(mid: string): { published: boolean; subscribed: boolean } {
+    const t = this.transceiverByMid(mid);
+    if (!t) return { published: false, subscribed: false };
+    const pub = this.#published.get(t);
+    const sub = this.#subscriptions.get(t);
+    pub?.close();
+    sub?.close();
+    this.#published.delete(t);
+    return { published: pub !== undefined, subscribed: sub !== undefined };
+  }
+
+  /** Closes the PeerConnection, its publications and subscriptions. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const sub of this.#subscriptions.values()) sub.close();
+    for (const pub of this.#published.values()) pub.close();
+    this.#subscriptions.clear();
+    this.#published.clear();
+    this.#listeners.clear();
+    await this.pc.close().catch(() => undefined);
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    if (this.#closed || this.#published.has(event.transceiver)) return;
+    const pub = new PublishedTrack(this.#router, event.transceiver, event.track, {
+      keyframeRequestIntervalMs: this.#options.keyframeRequestIntervalMs,
+    });
+    this.#published.set(event.transceiver, pub);
+  }
+
+  async #localSdp(): Promise<string> {
+    if (this.pc.iceGatheringState !== 'complete') {
+      await this.pc.iceGatheringStateChange.watch((s) => s === 'complete', this.#options.gatherTimeoutMs).catch(() => undefined);
+    }
+    const sdp = this.pc.localDescription?.sdp ?? '';
+    return keepCandidates(sdp, this.#options.announcedAddresses);
+  }
+
+  async #sdpStep<T>(what: 'offer' | 'answer', fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${detail}`, { cause: error });
+    }
+  }
+}
