@@ -12,6 +12,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'conformance', include: ['packages/conformance/test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: { name: 'session', include: ['packages/session/test/**/*.test.ts'] },
       },
       {
