@@ -4,7 +4,7 @@ import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { NativeRouter } from './native-router.js';
 import { PublishedTrack } from './published-track.js';
-import { keepCandidates } from './sdp-candidates.js';
+import { keepCandidates, sdpProblem } from './sdp-candidates.js';
 import { Subscription } from './subscription.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -61,12 +61,10 @@ export class MediaPeer {
 
   /** Applies a client offer and returns the SFU's answer (with the SFU's candidates). */
   async applyOffer(sdp: string): Promise<string> {
-    await this.#sdpStep('offer', () => this.pc.setRemoteDescription({ type: 'offer', sdp }));
-    const answer = await this.#sdpStep('answer', async () => {
-      const a = await this.pc.createAnswer();
-      await this.pc.setLocalDescription(a);
+    await this.#sdpStep('offer', () => this.pc.setRemoteDescription({ type: 'offer', sdp }), sdp);
+    await this.#sdpStep('answer', async () => {
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
     });
-    void answer;
     return this.#localSdp();
   }
 
@@ -87,7 +85,7 @@ export class MediaPeer {
         `Unexpected answer: there is no pending SFU offer (signaling state ${this.pc.signalingState})`,
       );
     }
-    await this.#sdpStep('answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp }));
+    await this.#sdpStep('answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp }), sdp);
   }
 
   get signalingState(): string {
@@ -180,10 +178,20 @@ export class MediaPeer {
     return keepCandidates(sdp, this.#options.announcedAddresses);
   }
 
-  async #sdpStep<T>(what: 'offer' | 'answer', fn: () => Promise<T>): Promise<T> {
+  /** After a failed step, return to `stable` so the session stays usable. */
+  async #rollback(): Promise<void> {
+    const state = this.pc.signalingState;
+    if (state !== 'have-remote-offer' && state !== 'have-local-offer') return;
+    await this.pc.setLocalDescription({ type: 'rollback', sdp: '' } as never).catch(() => undefined);
+  }
+
+  async #sdpStep<T>(what: 'offer' | 'answer', fn: () => Promise<T>, remoteSdp?: string): Promise<T> {
+    const problem = remoteSdp === undefined ? undefined : sdpProblem(remoteSdp);
+    if (problem) throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${problem}`);
     try {
       return await fn();
     } catch (error) {
+      await this.#rollback();
       if (error instanceof ProtocolError) throw error;
       const detail = error instanceof Error ? error.message : String(error);
       throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${detail}`, { cause: error });

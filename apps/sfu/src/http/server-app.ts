@@ -48,6 +48,7 @@ export function serverApp(service: CallsService, options: ServerAppOptions): Hon
     app.get('/calls-demo.js', page('calls-demo.js', 'text/javascript; charset=utf-8'));
     app.get('/demo/config', (c) => c.json({ appId: demoApp.appId, secret: demoApp.secret }));
   }
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/healthz', (c) => c.json({ ok: true, sessions: service.sessionCount }));
   return app;
 }

@@ -17,6 +17,8 @@ export const CHROMIUM_ARGS = [
   // Keep WebRTC on loopback: no mDNS host-name obfuscation, no other interfaces.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--force-webrtc-ip-handling-policy=default_public_and_private_interfaces',
+  // Gather host candidates on loopback too (Chromium skips it by default).
+  '--allow-loopback-in-peer-connection',
 ];
 
 export async function launchChromium(): Promise<Browser> {

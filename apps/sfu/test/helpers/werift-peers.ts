@@ -54,6 +54,8 @@ export interface SyntheticSender {
   readonly audio: RTCRtpTransceiver;
   /** Sends one video packet (key or delta) and one audio packet; returns their markers. */
   sendBurst(keyframe: boolean): { video: number; audio: number };
+  /** Sends one audio packet only. */
+  sendAudio(): number;
   /** Sends bursts every `intervalMs` until stop() or `maxBursts`. */
   start(intervalMs: number, maxBursts: number, keyframeEvery?: number): void;
   stop(): void;
@@ -84,10 +86,19 @@ export function syntheticPublisher(pc: RTCPeerConnection): SyntheticSender {
     tsA = (tsA + 960) >>> 0;
     return { video: v, audio: a };
   };
+  const sendAudio = (): number => {
+    const a = marker++;
+    audioTrack.writeRtp(
+      new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: seqA++ & 0xffff, timestamp: tsA }), opusPayload(a)),
+    );
+    tsA = (tsA + 960) >>> 0;
+    return a;
+  };
   return {
     video,
     audio,
     sendBurst,
+    sendAudio,
     start(intervalMs, maxBursts, keyframeEvery = 30) {
       let n = 0;
       timer = setInterval(() => {

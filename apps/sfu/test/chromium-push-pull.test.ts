@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+/**
+ * End to end in real Chromium with its fake camera and microphone: page A pushes camera + mic
+ * through the Calls API, page B pulls both from another session; B must decode A's video at A's
+ * resolution and receive audio.
+ */
+describe('Chromium push → SFU → Chromium pull', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let pageA: Page;
+  let pageB: Page;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+    const context = await browser.newContext();
+    pageA = await context.newPage();
+    pageB = await context.newPage();
+    for (const page of [pageA, pageB]) {
+      page.on('console', (m) => {
+        if (m.type() === 'error') console.error(`[page] ${m.text()}`);
+      });
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(() => 'opencalls' in window);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('B decodes A\'s camera at 640×480 and receives A\'s audio', async () => {
+    const pushed = await pageA.evaluate(async () => {
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+      const settings = media.getVideoTracks()[0]!.getSettings();
+      const pub = await (window as any).opencalls.push(media);
+      (window as any).pub = pub;
+      return { sessionId: pub.sessionId as string, tracks: pub.tracks as { trackName: string; kind: string }[], width: settings.width, height: settings.height };
+    });
+    expect(pushed.tracks.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+
+    const result = await pageB.evaluate(
+      async ({ sessionId, trackNames }) => {
+        const oc = (window as any).opencalls;
+        const sub = await oc.pull(sessionId, trackNames);
+        const start = sub.answeredAt as number;
+        let firstFrameMs: number | undefined;
+        let stats = await oc.inboundStats(sub.pc);
+        const deadline = performance.now() + 20_000;
+        while (performance.now() < deadline) {
+          stats = await oc.inboundStats(sub.pc);
+          if (firstFrameMs === undefined && (stats.video?.framesDecoded ?? 0) > 0) firstFrameMs = performance.now() - start;
+          if ((stats.video?.framesDecoded ?? 0) > 30 && (stats.audio?.packetsReceived ?? 0) > 20) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return { stats, firstFrameMs, items: sub.tracks };
+      },
+      { sessionId: pushed.sessionId, trackNames: pushed.tracks.map((t) => t.trackName) },
+    );
+
+    console.log(`pull answer → first decoded frame: ${result.firstFrameMs?.toFixed(0)} ms`);
+    expect(result.items.every((t: { mid: string }) => t.mid !== '')).toBe(true);
+    expect(result.stats.video.framesDecoded).toBeGreaterThan(30);
+    expect(result.stats.video.frameWidth).toBe(pushed.width);
+    expect(result.stats.video.frameHeight).toBe(pushed.height);
+    expect(result.stats.audio.packetsReceived).toBeGreaterThan(20);
+  });
+});
