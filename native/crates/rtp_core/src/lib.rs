@@ -1,0 +1,36 @@
+//! OpenCalls media-plane core: pure Rust, no napi.
+//!
+//! - [`rtp`]: zero-copy RTP header view (RFC 3550, RFC 8285 header extensions).
+//! - [`keyframe`]: "can a decoder start here?" for VP8, VP9, H.264, H.265 and AV1.
+//! - [`activity`]: per-track last-packet timestamps and counters, with an injectable [`Clock`].
+//! - [`mapping`]: payload-type and header-extension-id tables between a publisher and a subscriber.
+//! - [`forwarder`]: the per-route forwarding decision (keyframe gate, seq/ts continuity, source switch).
+//! - [`rewrite`]: writes a forwarded packet with the route's SSRC, PT, seq, ts and extension ids.
+//! - [`router`]: owns tracks and routes by `u32` handle; `ingest` ties the pieces together.
+//!
+//! Nothing here panics on packet input: parsers return [`ParseError`], the router counts malformed
+//! packets and drops them.
+
+pub mod activity;
+pub mod error;
+pub mod forwarder;
+pub mod keyframe;
+pub mod mapping;
+pub mod rewrite;
+pub mod router;
+pub mod rtp;
+pub mod seq;
+pub mod slab;
+
+#[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
+pub(crate) mod test_util;
+
+pub use activity::{ActivityTable, Clock, ManualClock, MonotonicClock, TrackActivity};
+pub use error::Error;
+pub use forwarder::{DropReason, Forwarder, PacketMeta, Verdict};
+pub use keyframe::{is_keyframe, CodecKind};
+pub use mapping::{Codec, ExtensionMap, HeaderExtension, PayloadTypeMap};
+pub use router::{MediaKind, RouteOptions, RouteStats, Router, TrackOptions, TrackStats};
+pub use rtp::{ParseError, RtpPacket};
