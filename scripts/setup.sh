@@ -3,6 +3,7 @@
 # pnpm (pinned), the workspace's packages (Node 24 comes with them), the Rust toolchain check,
 # Chromium for the browser tests (Debian package), and the native addon build.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.9
