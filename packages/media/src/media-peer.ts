@@ -59,9 +59,17 @@ export class MediaPeer {
     return () => this.#listeners.delete(fn);
   }
 
-  /** Applies a client offer and returns the SFU's answer (with the SFU's candidates). */
-  async applyOffer(sdp: string): Promise<string> {
+  /**
+   * Applies a client offer and returns the SFU's answer (with the SFU's candidates). The SFU
+   * answers `recvonly` to what the client sends, except on `sendrecvMids` (bidirectional pushes),
+   * where it answers `sendrecv` so a remote track can later be sent back on the same mid.
+   */
+  async applyOffer(sdp: string, options: { sendrecvMids?: readonly string[] } = {}): Promise<string> {
     await this.#sdpStep('offer', () => this.pc.setRemoteDescription({ type: 'offer', sdp }), sdp);
+    for (const mid of options.sendrecvMids ?? []) {
+      const t = this.transceiverByMid(mid);
+      if (t && !t.stopping && !t.stopped) t.setDirection('sendrecv');
+    }
     await this.#sdpStep('answer', async () => {
       await this.pc.setLocalDescription(await this.pc.createAnswer());
     });

@@ -40,6 +40,10 @@ function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publish
     const transceiver = local?.status === 'active' ? peer.transceiverByMid(local.mid) : undefined;
     if (!local || !transceiver) return error('invalid_params', `No local track ${item.mid.slice(1)} to reuse for ${item.trackName}`);
     if (transceiver.kind !== publisher.kind) return error('invalid_params', `Track ${item.mid.slice(1)} is ${transceiver.kind}, not ${publisher.kind}`);
+    const direction = transceiver.currentDirection;
+    if (direction !== 'sendrecv' && direction !== 'sendonly') {
+      return error('invalid_params', `Track ${item.mid.slice(1)} was not pushed with bidirectionalMediaStream: its transceiver cannot send`);
+    }
     return {
       kind: 'reuse',
       finish: () => {

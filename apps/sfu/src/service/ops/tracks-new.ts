@@ -37,7 +37,8 @@ async function push(call: CallSession, req: TracksRequest, items: readonly Local
 
   if (call.transportNegotiated) await call.ensureConnected();
   const peer = call.peer;
-  const answer = await peer.applyOffer(offer.sdp);
+  const sendrecvMids = items.filter((i) => i.bidirectionalMediaStream && i.mid).map((i) => i.mid!);
+  const answer = await peer.applyOffer(offer.sdp, { sendrecvMids });
   call.transportNegotiated = true;
   const results: TrackResult[] = [];
   const named = new Set<string>();
