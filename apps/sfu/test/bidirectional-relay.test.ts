@@ -8,7 +8,7 @@ import {
   loopbackPeerWith,
   offeredDirection,
   receiveLog,
-  type AudioSource,
+  type RtpSource,
   type ReceiveLog,
 } from './helpers/sfu-offer-client.js';
 import type { TracksResponse } from './helpers/calls-api.js';
@@ -24,8 +24,8 @@ describe('bidirectional audio relay (calls-api.md §6.5)', () => {
   let server: TestServer;
   let pcA: RTCPeerConnection;
   let pcB: RTCPeerConnection;
-  let sourceA: AudioSource;
-  let sourceB: AudioSource;
+  let sourceA: RtpSource;
+  let sourceB: RtpSource;
   let logA: ReceiveLog;
   let logB: ReceiveLog;
   let sessionA: string;

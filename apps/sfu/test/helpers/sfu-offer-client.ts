@@ -1,5 +1,5 @@
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8, type RTCRtpTransceiver } from 'werift';
-import { opusPayload } from './werift-peers.js';
+import { opusPayload, vp8Payload } from './werift-peers.js';
 
 /**
  * Helpers for clients that answer SFU offers (push without an offer, the openai-relay flow):
@@ -21,8 +21,8 @@ export function loopbackPeerWith(options: { iceLite?: boolean } = {}): RTCPeerCo
   });
 }
 
-/** Writes Opus RTP whose payload ends with a 32-bit marker from `firstMarker` upwards. */
-export interface AudioSource {
+/** Writes RTP whose payload ends with a 32-bit marker from `firstMarker` upwards. */
+export interface RtpSource {
   readonly track: MediaStreamTrack;
   /** Markers written so far. */
   readonly sent: number;
@@ -31,7 +31,7 @@ export interface AudioSource {
   stop(): void;
 }
 
-export function audioSource(firstMarker: number): AudioSource {
+export function audioSource(firstMarker: number): RtpSource {
   const track = new MediaStreamTrack({ kind: 'audio' });
   let seq = 100;
   let ts = 9600;
@@ -42,6 +42,42 @@ export function audioSource(firstMarker: number): AudioSource {
     const m = marker++;
     track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: seq++ & 0xffff, timestamp: ts }), opusPayload(m)));
     ts = (ts + 960) >>> 0;
+    sent++;
+    return m;
+  };
+  return {
+    track,
+    get sent() {
+      return sent;
+    },
+    send,
+    start(intervalMs, maxPackets) {
+      let n = 0;
+      timer = setInterval(() => {
+        if (n++ >= maxPackets) return clearInterval(timer);
+        send();
+      }, intervalMs);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/** Writes VP8 RTP (a keyframe every `keyframeEvery` packets) with markers, like `audioSource`. */
+export function videoSource(firstMarker: number, keyframeEvery = 10): RtpSource {
+  const track = new MediaStreamTrack({ kind: 'video' });
+  let seq = 7000;
+  let ts = 90_000;
+  let marker = firstMarker;
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const send = (): number => {
+    const m = marker++;
+    const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq++ & 0xffff, timestamp: ts, marker: true });
+    track.writeRtp(new RtpPacket(header, vp8Payload(sent % keyframeEvery === 0, m)));
+    ts = (ts + 3000) >>> 0;
     sent++;
     return m;
   };
