@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { conditions: ['@opencalls/source'] },
   ssr: { resolve: { conditions: ['@opencalls/source'] } },
   test: {
+    // In CI also write a JSON report; .ci/run prints a plain "N passed, N failed" line from it.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
       {
         extends: true,
