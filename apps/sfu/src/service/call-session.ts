@@ -2,6 +2,7 @@ import { SfuError } from '@opencalls/protocol';
 import type { MediaEngine, MediaPeer, PublishedTrack } from '@opencalls/media';
 import { waitForConnected, type Session, type Timers } from '@opencalls/session';
 import type { RTCRtpTransceiver } from 'werift';
+import type { Logger } from 'pino';
 
 /** A pull whose SFU offer is out; it starts forwarding when the client's answer arrives. */
 export interface PendingPull {
@@ -22,6 +23,8 @@ export interface PendingPush {
  */
 export class CallSession {
   readonly session: Session;
+  /** The service logger's child for this session: every line carries sessionId (and correlationId). */
+  readonly logger: Logger;
   readonly #engine: MediaEngine;
   readonly #timers: Timers;
   #peer: MediaPeer | undefined;
@@ -31,8 +34,9 @@ export class CallSession {
   readonly pendingPushes = new Map<string, PendingPush>();
   #closed = false;
 
-  constructor(session: Session, engine: MediaEngine, timers: Timers) {
+  constructor(session: Session, engine: MediaEngine, timers: Timers, logger: Logger) {
     this.session = session;
+    this.logger = logger;
     this.#engine = engine;
     this.#timers = timers;
   }

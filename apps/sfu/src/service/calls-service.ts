@@ -130,15 +130,20 @@ export class CallsService {
   }
 
   #onSessionCreated(session: Session): void {
-    const call = new CallSession(session, this.engine, this.timers);
+    const logger = this.logger.child({
+      sessionId: session.id,
+      appId: session.appId,
+      ...(session.correlationId !== undefined ? { correlationId: session.correlationId } : {}),
+    });
+    const call = new CallSession(session, this.engine, this.timers, logger);
     this.#calls.set(session.id, call);
     session.on('trackclosed', (track, reason) => this.#onTrackClosed(call, track, reason));
     session.once('close', (reason) => {
       this.#calls.delete(session.id);
-      this.logger.info({ sessionId: session.id, reason }, 'session closed');
+      call.logger.info({ reason }, 'session closed');
       void call.close();
     });
-    this.logger.debug({ sessionId: session.id, appId: session.appId, correlationId: session.correlationId }, 'session created');
+    call.logger.info({ thirdparty: session.thirdparty }, 'session created');
   }
 
   /** A track left the session's books (close, GC, publisher gone): stop its media too. */
@@ -146,7 +151,7 @@ export class CallsService {
     if (!call.hasPeer) return;
     if (track.location === 'local') {
       call.peer.publishedByMid(track.mid)?.close();
-      this.logger.info({ sessionId: call.id, trackName: track.trackName, reason }, 'track closed');
+      call.logger.info({ trackName: track.trackName, reason }, 'track closed');
     } else {
       call.peer.subscriptionByMid(track.mid)?.close();
       call.pendingPulls.delete(track.mid);

@@ -1,5 +1,4 @@
-import { createSfu, type Sfu } from '../../src/index.js';
-import type { SfuConfigInput } from '../../src/config/resolve-config.js';
+import { createSfu, type Sfu, type SfuOptions } from '../../src/index.js';
 import { CallsApi } from './calls-api.js';
 
 export const TEST_APP = { appId: 'test-app', secret: 'test-secret' } as const;
@@ -14,7 +13,7 @@ export interface TestServer {
 }
 
 /** The real server on 127.0.0.1 with an OS-chosen port; media candidates on 127.0.0.1. */
-export async function startTestServer(input: SfuConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(input: SfuOptions = {}): Promise<TestServer> {
   const sfu = createSfu({
     host: '127.0.0.1',
     port: 0,
