@@ -16,6 +16,7 @@ pub mod error;
 pub mod forwarder;
 pub mod keyframe;
 pub mod mapping;
+pub mod net;
 pub mod rewrite;
 pub mod router;
 pub mod rtp;
