@@ -4,6 +4,15 @@ export interface AppConfig {
   readonly name?: string;
 }
 
+/**
+ * A key of the TURN-compatible credentials API (`/v1/turn/keys/:keyId/…`): its id and the Bearer
+ * token that authorizes it (Cloudflare calls these the TURN key id and the TURN key API token).
+ */
+export interface TurnKeyConfig {
+  readonly keyId: string;
+  readonly token: string;
+}
+
 export interface IceServerConfig {
   readonly urls: string | readonly string[];
   readonly username?: string;
@@ -35,8 +44,14 @@ export interface SfuConfig {
     readonly pullWaitForMediaMs: number;
     readonly maxBodyBytes: number;
   };
-  /** ICE servers handed out by the TURN-compatible `generate-ice-servers` endpoint. */
+  /**
+   * ICE servers handed out by the TURN-compatible `generate-ice-servers` endpoint, as they are
+   * (static credentials; no TURN server is built in). Default none: clients reach the SFU's host
+   * candidates directly.
+   */
   readonly iceServers: readonly IceServerConfig[];
+  /** Keys accepted by the TURN-compatible endpoints. Default: one per app (keyId = appId, token = secret). */
+  readonly turnKeys: readonly TurnKeyConfig[];
   /** pino log level. */
   readonly logLevel: string;
 }

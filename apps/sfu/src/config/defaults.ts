@@ -22,5 +22,6 @@ export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
     maxBodyBytes: 1024 * 1024,
   }),
   iceServers: Object.freeze([]),
+  turnKeys: Object.freeze([{ keyId: DEFAULT_APP_ID, token: DEFAULT_APP_SECRET }]),
   logLevel: 'info',
 });

@@ -9,6 +9,7 @@ export interface SfuConfigInput {
   media?: Partial<SfuConfig['media']>;
   limits?: Partial<SfuConfig['limits']>;
   iceServers?: SfuConfig['iceServers'];
+  turnKeys?: SfuConfig['turnKeys'];
   logLevel?: string;
 }
 
@@ -31,6 +32,20 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
   }
   const port = input.port ?? DEFAULT_CONFIG.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`config.port must be 0..65535, got ${port}`);
+  const turnKeys = input.turnKeys ?? apps.map((a) => ({ keyId: a.appId, token: a.secret }));
+  const keyIds = new Set<string>();
+  for (const key of turnKeys) {
+    if (!key.keyId || /[/?#\s]/.test(key.keyId)) throw new TypeError(`config.turnKeys: invalid keyId ${JSON.stringify(key.keyId)}`);
+    if (!key.token) throw new TypeError(`config.turnKeys: key ${key.keyId} has no token`);
+    if (keyIds.has(key.keyId)) throw new TypeError(`config.turnKeys: duplicate keyId ${key.keyId}`);
+    keyIds.add(key.keyId);
+  }
+  for (const server of input.iceServers ?? []) {
+    const urls = typeof server.urls === 'string' ? [server.urls] : server.urls;
+    if (urls.length === 0 || urls.some((u) => !/^(stun|stuns|turn|turns):\S+$/.test(u))) {
+      throw new TypeError(`config.iceServers: every entry needs urls of stun:, stuns:, turn: or turns: URLs, got ${JSON.stringify(server.urls)}`);
+    }
+  }
   const media = { ...DEFAULT_CONFIG.media, ...input.media };
   if (media.announcedAddresses.length === 0) throw new TypeError('config.media.announcedAddresses must not be empty');
   return Object.freeze({
@@ -40,6 +55,7 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
     media: Object.freeze(media),
     limits: Object.freeze(limits),
     iceServers: Object.freeze([...(input.iceServers ?? DEFAULT_CONFIG.iceServers)]),
+    turnKeys: Object.freeze(turnKeys.map((k) => Object.freeze({ keyId: k.keyId, token: k.token }))),
     logLevel: input.logLevel ?? DEFAULT_CONFIG.logLevel,
   });
 }

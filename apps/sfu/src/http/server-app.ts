@@ -5,6 +5,7 @@ import { errorBody } from '@opencalls/protocol';
 import type { CallsService } from '../service/calls-service.js';
 import { errorToHttp } from '../errors-to-http.js';
 import { appRoutes } from './app-routes.js';
+import { turnRoutes } from './turn-routes.js';
 
 export interface ServerAppOptions {
   /** Serve the demo page at `/` and hand its config (the first app's id and secret) to it. */
@@ -37,6 +38,9 @@ export function serverApp(service: CallsService, options: ServerAppOptions): Hon
   const routes = appRoutes(service);
   app.route('/v1/apps/:appId', routes);
   app.route('/apps/:appId', routes);
+  const turn = turnRoutes(service);
+  app.route('/v1/turn', turn);
+  app.route('/turn', turn);
 
   if (options.demo) {
     const demoApp = service.config.apps[0]!;
