@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface SfuProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** CPU time of every thread of the process, in nanoseconds (from /proc/<pid>/task/<tid>/schedstat). */
+  cpuNs(): number;
+  /** Resident set size in bytes (VmRSS). */
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+const CHILD = fileURLToPath(new URL('./sfu-child.ts', import.meta.url));
+
+/** Starts the SFU with `config` in a child process; rejects if it does not come up in 20 s. */
+export function startSfuProcess(config: Record<string, unknown>): Promise<SfuProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@opencalls/source', '--import', 'tsx', CHILD], {
+    env: { ...process.env, OPENCALLS_BENCH_CONFIG: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('SFU child did not start within 20 s'));
+    }, 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`SFU child exited with code ${code}`));
+    });
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      const { url, pid } = JSON.parse(line) as { url: string; pid: number };
+      child.removeAllListeners('exit');
+      resolve({
+        url,
+        pid,
+        cpuNs: () => processCpuNs(pid),
+        rssBytes: () => processRssBytes(pid),
+        stop: () =>
+          new Promise<void>((done) => {
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.stdin!.end();
+          }),
+      });
+    });
+  });
+}
+
+function processCpuNs(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return total;
+}
+
+function processRssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
