@@ -45,7 +45,7 @@ export const MAX_DATA_CHANNEL_ID = 65_534;
 
 export interface SessionEvents {
   trackadded: [track: SessionTrack];
-  /** A track's record changed without it closing (a native handle was attached). */
+  /** A track's record changed without it closing (a native handle was attached, a pull was retargeted). */
   trackupdated: [track: SessionTrack];
   /** A track became inactive; `track` is the record after the change (`status: 'inactive'`). */
   trackclosed: [track: SessionTrack, reason: TrackCloseReason];
@@ -322,6 +322,30 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.#remoteTracks.set(track.mid, track);
     this.safeEmit('trackadded', track);
     return itemOk(track);
+  }
+
+  /**
+   * Makes the active pulled track on `mid` carry another publication (`tracks/update` reusing a
+   * transceiver): the record keeps its mid and status and gets the new publisher session, name and
+   * kind; emits `trackupdated` (not `trackclosed`: the subscription lives on). Fails (per item)
+   * with `invalid_params` when a field is empty or `mid` carries no active pulled track.
+   */
+  retargetRemoteTrack(init: RemoteTrackInit): ItemResult<RemoteTrack> {
+    this.#assertOpen('retargetRemoteTrack');
+    if (!init.mid || !init.sessionId || !init.trackName) {
+      return itemError('invalid_params', 'A remote track needs mid, sessionId and trackName');
+    }
+    const track = this.#remoteTracks.get(init.mid);
+    if (track?.status !== 'active') return itemError('invalid_params', `mid ${init.mid} carries no active remote track`);
+    const updated: RemoteTrack = Object.freeze({
+      ...track,
+      sessionId: init.sessionId,
+      trackName: init.trackName,
+      kind: init.kind ?? track.kind,
+    });
+    this.#remoteTracks.set(init.mid, updated);
+    this.safeEmit('trackupdated', updated);
+    return itemOk(updated);
   }
 
   getRemoteTrack(mid: string): RemoteTrack | undefined {
