@@ -7,7 +7,22 @@ export {
 } from './media-engine-options.js';
 export { MediaPeer, type PeerConnectionState } from './media-peer.js';
 export { PublishedTrack } from './published-track.js';
-export { Subscription } from './subscription.js';
+export { Subscription, type SubscriptionOptions } from './subscription.js';
+export type { Publication } from './publication.js';
+export { SimulcastPublication, type SimulcastLayer } from './simulcast-publication.js';
+export {
+  SimulcastLayerMonitor,
+  DEFAULT_SIMULCAST_LAYER_MONITOR_OPTIONS,
+  type SimulcastLayerMonitorOptions,
+} from './simulcast-layer-monitor.js';
+export {
+  chooseSimulcastLayer,
+  resolveSimulcastPreference,
+  NO_SIMULCAST_PREFERENCE,
+  type SimulcastFallback,
+  type SimulcastLayerState,
+  type SimulcastPreference,
+} from './simulcast-layer-choice.js';
 export { NativeRouter, type RouteHandle, type TrackHandle, type TrackStats, type RouteStats } from './native-router.js';
 export { mediaSections, keepCandidates, type SdpMediaSection } from './sdp-candidates.js';
 export { EXPECTED_NATIVE_ABI } from './native-gateway.js';

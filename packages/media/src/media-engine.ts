@@ -1,6 +1,7 @@
 import { MediaPeer } from './media-peer.js';
 import { resolveMediaEngineOptions, type MediaEngineOptions, type ResolvedMediaEngineOptions } from './media-engine-options.js';
 import { NativeRouter } from './native-router.js';
+import { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 
 /**
  * The media side of one SFU process: the native router and a PeerConnection per session.
@@ -9,16 +10,19 @@ import { NativeRouter } from './native-router.js';
 export class MediaEngine {
   readonly options: ResolvedMediaEngineOptions;
   readonly router: NativeRouter;
+  /** Which simulcast layers are being sent (one bulk read for all publications). */
+  readonly layerMonitor: SimulcastLayerMonitor;
   readonly #peers = new Set<MediaPeer>();
   #closed = false;
 
   constructor(options: MediaEngineOptions = {}) {
     this.options = resolveMediaEngineOptions(options);
     this.router = new NativeRouter();
+    this.layerMonitor = new SimulcastLayerMonitor(this.router);
   }
 
   createPeer(): MediaPeer {
-    const peer = new MediaPeer(this.router, this.options);
+    const peer = new MediaPeer(this.router, this.options, this.layerMonitor);
     this.#peers.add(peer);
     return peer;
   }
@@ -37,9 +41,14 @@ export class MediaEngine {
     return this.router.nowMs();
   }
 
-  /** ActivitySource: every track's last-packet time, in one native call. */
+  /**
+   * ActivitySource: every track's last-packet time, in one native call; a simulcast publication's
+   * row gets its newest layer's time.
+   */
   readActivity(handles: Uint32Array, lastPacketAtMs: Float64Array): number {
-    return this.router.readActivity(handles, lastPacketAtMs);
+    const rows = this.router.readActivity(handles, lastPacketAtMs);
+    this.layerMonitor.mergeActivity(handles, lastPacketAtMs, rows);
+    return rows;
   }
 
   async close(): Promise<void> {
@@ -47,6 +56,7 @@ export class MediaEngine {
     this.#closed = true;
     await Promise.all([...this.#peers].map((p) => p.close()));
     this.#peers.clear();
+    this.layerMonitor.close();
     this.router.close();
   }
 }

@@ -3,9 +3,12 @@ import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'w
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { NativeRouter } from './native-router.js';
+import type { Publication } from './publication.js';
 import { PublishedTrack } from './published-track.js';
+import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
+import { SimulcastPublication, simulcastTracks } from './simulcast-publication.js';
 import { keepCandidates, sdpProblem } from './sdp-candidates.js';
-import { Subscription } from './subscription.js';
+import { Subscription, type SubscriptionOptions } from './subscription.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
@@ -21,14 +24,18 @@ export class MediaPeer {
   readonly pc: RTCPeerConnection;
   readonly #router: NativeRouter;
   readonly #options: ResolvedMediaEngineOptions;
-  readonly #published = new Map<RTCRtpTransceiver, PublishedTrack>();
+  readonly #published = new Map<RTCRtpTransceiver, Publication>();
   readonly #subscriptions = new Map<RTCRtpTransceiver, Subscription>();
   readonly #listeners = new Set<MediaPeerEvents['connectionstatechange']>();
   #closed = false;
 
-  constructor(router: NativeRouter, options: ResolvedMediaEngineOptions) {
+  readonly #layerMonitor: SimulcastLayerMonitor | undefined;
+
+  /** `layerMonitor` is needed to receive simulcast; without it every push is one track. */
+  constructor(router: NativeRouter, options: ResolvedMediaEngineOptions, layerMonitor?: SimulcastLayerMonitor) {
     this.#router = router;
     this.#options = options;
+    this.#layerMonitor = layerMonitor;
     this.pc = new RTCPeerConnection({
       iceServers: [],
       bundlePolicy: 'max-bundle',
@@ -117,12 +124,12 @@ export class MediaPeer {
     return this.pc.getTransceivers();
   }
 
-  publishedByMid(mid: string): PublishedTrack | undefined {
+  publishedByMid(mid: string): Publication | undefined {
     const t = this.transceiverByMid(mid);
     return t ? this.#published.get(t) : undefined;
   }
 
-  publishedTracks(): readonly PublishedTrack[] {
+  publishedTracks(): readonly Publication[] {
     return [...this.#published.values()];
   }
 
@@ -131,14 +138,17 @@ export class MediaPeer {
     return t ? this.#subscriptions.get(t) : undefined;
   }
 
-  /** Starts forwarding `publisher` into `transceiver` (which must be negotiated for sending). */
-  subscribe(transceiver: RTCRtpTransceiver, publisher: PublishedTrack): Subscription {
+  /**
+   * Starts forwarding `publisher` into `transceiver` (which must be negotiated for sending); a
+   * transceiver that already forwards switches source. `options.simulcast` picks the layer.
+   */
+  subscribe(transceiver: RTCRtpTransceiver, publisher: Publication, options: SubscriptionOptions = {}): Subscription {
     const existing = this.#subscriptions.get(transceiver);
     if (existing && !existing.closed) {
-      existing.switchSource(publisher);
+      existing.switchSource(publisher, options);
       return existing;
     }
-    const sub = new Subscription(this.#router, publisher, transceiver);
+    const sub = new Subscription(this.#router, publisher, transceiver, options);
     this.#subscriptions.set(transceiver, sub);
     sub.onclose = () => {
       if (this.#subscriptions.get(transceiver) === sub) this.#subscriptions.delete(transceiver);
@@ -172,9 +182,13 @@ export class MediaPeer {
 
   #onTrack(event: RTCTrackEvent): void {
     if (this.#closed || this.#published.has(event.transceiver)) return;
-    const pub = new PublishedTrack(this.#router, event.transceiver, event.track, {
-      keyframeRequestIntervalMs: this.#options.keyframeRequestIntervalMs,
-    });
+    const options = { keyframeRequestIntervalMs: this.#options.keyframeRequestIntervalMs };
+    // werift fires one track event per transceiver; with `a=simulcast` it holds one track per RID.
+    const monitor = this.#layerMonitor;
+    const pub =
+      monitor && event.transceiver.kind === 'video' && simulcastTracks(event.transceiver).length > 0
+        ? new SimulcastPublication(this.#router, monitor, event.transceiver, options)
+        : new PublishedTrack(this.#router, event.transceiver, event.track, options);
     this.#published.set(event.transceiver, pub);
   }
 

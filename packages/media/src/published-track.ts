@@ -22,7 +22,7 @@ export class PublishedTrack {
   readonly #options: PublishedTrackOptions;
   readonly #unsubscribe: () => void;
   readonly #sink = (route: RouteHandle, packet: Uint8Array): void => {
-    this.#subscriptions.get(route)?.send(packet);
+    this.#subscriptions.get(route)?.send(packet, this);
   };
   #lastKeyframeRequestMs = -Infinity;
   #closed = false;

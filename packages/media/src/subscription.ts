@@ -1,7 +1,15 @@
+import type { TrackSimulcast } from '@opencalls/protocol';
 import type { RTCRtpTransceiver } from 'werift';
 import { toForwardedExtensions, toNativeCodecs } from './codecs.js';
-import type { NativeRouter, RouteHandle, RouteStats } from './native-router.js';
-import type { PublishedTrack } from './published-track.js';
+import type { NativeRouter, RouteHandle, RouteStats, TrackHandle } from './native-router.js';
+import type { Publication } from './publication.js';
+import { chooseSimulcastLayer, resolveSimulcastPreference, type SimulcastPreference } from './simulcast-layer-choice.js';
+import { SimulcastPublication } from './simulcast-publication.js';
+
+export interface SubscriptionOptions {
+  /** The subscriber's `simulcast` wishes; ignored when the publication is not simulcast. */
+  readonly simulcast?: TrackSimulcast | undefined;
+}
 
 export interface SubscriptionEvents {
   close: () => void;
@@ -15,32 +23,57 @@ export interface SubscriptionEvents {
 export class Subscription {
   readonly route: RouteHandle;
   readonly transceiver: RTCRtpTransceiver;
-  #publisher: PublishedTrack;
+  #publisher: Publication;
   readonly #router: NativeRouter;
   readonly #unsubscribePli: () => void;
   #onClose: (() => void) | undefined;
   #closed = false;
+  #simulcast: TrackSimulcast | undefined;
+  #preference: SimulcastPreference;
+  /** The simulcast layer this route reads (or is switching to); undefined when not simulcast. */
+  #layer: string | undefined;
+  /**
+   * Publications whose sink may still hand us packets: after a switch the old source keeps
+   * flowing natively until the new one's keyframe, so it stays attached until the first packet
+   * of the new source arrives (else its last packets would be dropped after native counted them).
+   */
+  readonly #attached = new Set<Publication>();
 
-  constructor(router: NativeRouter, publisher: PublishedTrack, transceiver: RTCRtpTransceiver) {
+  constructor(router: NativeRouter, publisher: Publication, transceiver: RTCRtpTransceiver, options: SubscriptionOptions = {}) {
     this.#router = router;
     this.#publisher = publisher;
+    this.#simulcast = options.simulcast;
+    this.#preference = resolveSimulcastPreference(options.simulcast);
     this.transceiver = transceiver;
     const sender = transceiver.sender;
-    this.route = router.createRoute(publisher.handle, {
+    // On a transceiver that already sent (a reused one) werift continues its seq/ts; else a no-op.
+    sender.replaceRTP({ sequenceNumber: 0, timestamp: 0 });
+    this.route = router.createRoute(this.#chooseSource(), {
       ssrc: sender.ssrc,
       codecs: toNativeCodecs(transceiver.codecs),
       extensions: toForwardedExtensions(transceiver.headerExtensions),
     });
     publisher.attach(this.route, this);
+    this.#attached.add(publisher);
     const { unSubscribe } = sender.onPictureLossIndication.subscribe(() => {
-      this.#publisher.requestKeyframe();
+      this.#requestKeyframe(false);
     });
     this.#unsubscribePli = unSubscribe;
-    publisher.requestKeyframe({ force: true });
+    this.#requestKeyframe(true);
   }
 
-  get publisher(): PublishedTrack {
+  get publisher(): Publication {
     return this.#publisher;
+  }
+
+  /** The simulcast layer (RID) this subscriber receives or is switching to. */
+  get simulcastLayer(): string | undefined {
+    return this.#layer;
+  }
+
+  /** The subscriber's `simulcast` object as last given (echoed in responses). */
+  get simulcast(): TrackSimulcast | undefined {
+    return this.#simulcast;
   }
 
   get closed(): boolean {
@@ -56,18 +89,53 @@ export class Subscription {
   }
 
   /** Makes this output carry another published track; the stream stays continuous. */
-  switchSource(publisher: PublishedTrack): void {
-    if (this.#closed || publisher === this.#publisher) return;
-    this.#publisher.detach(this.route);
-    this.#router.switchRouteSource(this.route, publisher.handle);
+  switchSource(publisher: Publication, options: SubscriptionOptions = {}): void {
+    if (this.#closed) return;
+    if (options.simulcast !== undefined) {
+      this.#simulcast = options.simulcast;
+      this.#preference = resolveSimulcastPreference(options.simulcast);
+    }
+    if (publisher === this.#publisher) {
+      this.reselectLayer();
+      return;
+    }
     this.#publisher = publisher;
+    this.#layer = undefined;
+    this.#router.switchRouteSource(this.route, this.#chooseSource());
     publisher.attach(this.route, this);
-    publisher.requestKeyframe({ force: true });
+    this.#attached.add(publisher);
+    this.#requestKeyframe(true);
   }
 
-  /** @internal Called by PublishedTrack for each rewritten copy (the view is reused afterwards). */
-  send(packet: Uint8Array): void {
+  /**
+   * New simulcast wishes (`tracks/update`): the route moves to the layer they choose; it keeps
+   * seq/ts continuous and completes at that layer's next keyframe, which is requested at once.
+   */
+  setSimulcast(simulcast: TrackSimulcast): void {
     if (this.#closed) return;
+    this.#simulcast = simulcast;
+    this.#preference = resolveSimulcastPreference(simulcast);
+    this.reselectLayer({ refresh: true });
+  }
+
+  /** Re-chooses the simulcast layer (its publication calls this when layers come or go). */
+  reselectLayer(options: { refresh?: boolean } = {}): void {
+    const pub = this.#publisher;
+    if (this.#closed || !(pub instanceof SimulcastPublication)) return;
+    const rid = chooseSimulcastLayer(this.#preference, pub.layerStates(options), this.#layer);
+    if (rid === this.#layer) return;
+    this.#layer = rid;
+    this.#router.switchRouteSource(this.route, pub.sourceHandle(rid));
+    this.#requestKeyframe(true);
+  }
+
+  /**
+   * @internal Called by the publication `from` for each rewritten copy (the view is reused
+   * afterwards). The first copy from the current publication ends a switch between publications.
+   */
+  send(packet: Uint8Array, from?: Publication): void {
+    if (this.#closed) return;
+    if (from === this.#publisher && this.#attached.size > 1) this.#detachOthers();
     this.transceiver.sender.sendRtp(Buffer.from(packet)).catch(() => undefined);
   }
 
@@ -75,10 +143,33 @@ export class Subscription {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribePli();
-    this.#publisher.detach(this.route);
+    for (const pub of this.#attached) pub.detach(this.route);
+    this.#attached.clear();
     this.#router.closeRoute(this.route);
     const fn = this.#onClose;
     this.#onClose = undefined;
     fn?.();
+  }
+
+  /** The native track the route reads: the publication's, or the chosen simulcast layer's. */
+  #chooseSource(): TrackHandle {
+    const pub = this.#publisher;
+    if (!(pub instanceof SimulcastPublication)) return pub.handle;
+    this.#layer = chooseSimulcastLayer(this.#preference, pub.layerStates({ refresh: true }), this.#layer);
+    return pub.sourceHandle(this.#layer);
+  }
+
+  #detachOthers(): void {
+    for (const pub of this.#attached) {
+      if (pub === this.#publisher) continue;
+      pub.detach(this.route);
+      this.#attached.delete(pub);
+    }
+  }
+
+  #requestKeyframe(force: boolean): void {
+    const pub = this.#publisher;
+    if (pub instanceof SimulcastPublication) pub.requestKeyframe({ rid: this.#layer, force });
+    else pub.requestKeyframe({ force });
   }
 }

@@ -1,5 +1,6 @@
 import { SfuError } from '@opencalls/protocol';
-import type { MediaEngine, MediaPeer, PublishedTrack } from '@opencalls/media';
+import type { MediaEngine, MediaPeer, Publication } from '@opencalls/media';
+import type { TrackSimulcast } from '@opencalls/protocol';
 import { waitForConnected, type Session, type Timers } from '@opencalls/session';
 import type { RTCRtpTransceiver } from 'werift';
 import type { Logger } from 'pino';
@@ -7,8 +8,10 @@ import type { Logger } from 'pino';
 /** A pull whose SFU offer is out; it starts forwarding when the client's answer arrives. */
 export interface PendingPull {
   readonly transceiver: RTCRtpTransceiver;
-  readonly publisher: PublishedTrack;
+  readonly publisher: Publication;
   readonly mid: string;
+  /** The pull's `simulcast` wishes (layer choice when the publication is simulcast). */
+  readonly simulcast?: TrackSimulcast | undefined;
 }
 
 /** A push without a client offer; it is published when the client's answer arrives. */

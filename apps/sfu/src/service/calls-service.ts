@@ -1,5 +1,5 @@
 import { SfuError } from '@opencalls/protocol';
-import { MediaEngine, type PublishedTrack } from '@opencalls/media';
+import { MediaEngine, type Publication } from '@opencalls/media';
 import {
   AppRegistry,
   attachInactivityGc,
@@ -104,7 +104,7 @@ export class CallsService {
   }
 
   /** The media of an active published track, for a pull. */
-  findPublished(appId: string, sessionId: string, trackName: string): PublishedTrack | undefined {
+  findPublished(appId: string, sessionId: string, trackName: string): Publication | undefined {
     const found = this.registry.findPublishedTrack(appId, sessionId, trackName);
     if (!found) return undefined;
     const call = this.#calls.get(sessionId);

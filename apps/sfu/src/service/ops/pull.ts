@@ -1,5 +1,5 @@
 import { asMid, type RemoteTrackRequest, type TrackResult } from '@opencalls/protocol';
-import type { PublishedTrack } from '@opencalls/media';
+import type { Publication } from '@opencalls/media';
 import type { CallSession } from '../call-session.js';
 import type { CallsService } from '../calls-service.js';
 
@@ -22,7 +22,7 @@ export async function planPulls(
   return items.map((item, i) => planOne(call, item, found[i]));
 }
 
-function planOne(call: CallSession, item: RemoteTrackRequest, publisher: PublishedTrack | undefined): PullPlanItem {
+function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publication | undefined): PullPlanItem {
   const echo = { location: 'remote' as const, sessionId: item.sessionId, trackName: item.trackName, ...(item.simulcast ? { simulcast: item.simulcast } : {}) };
   const error = (errorCode: 'not_found_track_error' | 'invalid_params', errorDescription: string): PullPlanItem => ({
     kind: 'error',
@@ -49,7 +49,7 @@ function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publish
       finish: () => {
         const added = call.session.addRemoteTrack({ mid: local.mid, sessionId: item.sessionId, trackName: item.trackName, kind: publisher.kind });
         if (!added.ok) return { sessionId: item.sessionId, trackName: item.trackName, mid: asMid(''), errorCode: added.errorCode, errorDescription: added.errorDescription };
-        peer.subscribe(transceiver, publisher);
+        peer.subscribe(transceiver, publisher, { simulcast: item.simulcast });
         return { ...echo, mid: asMid(local.mid) };
       },
     };
@@ -62,7 +62,7 @@ function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publish
       const mid = transceiver.mid ?? '';
       const added = call.session.addRemoteTrack({ mid, sessionId: item.sessionId, trackName: item.trackName, kind: publisher.kind });
       if (!added.ok) return { sessionId: item.sessionId, trackName: item.trackName, mid: asMid(''), errorCode: added.errorCode, errorDescription: added.errorDescription };
-      call.pendingPulls.set(mid, { transceiver, publisher, mid });
+      call.pendingPulls.set(mid, { transceiver, publisher, mid, simulcast: item.simulcast });
       return { ...echo, mid: asMid(mid) };
     },
   };
@@ -72,7 +72,11 @@ function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publish
  * The publication to pull. A publication that exists but has not sent a packet yet is waited for
  * (up to `pullWaitForMediaMs`), instead of failing at once as Calls sometimes does.
  */
-async function findPullable(service: CallsService, appId: string, item: RemoteTrackRequest): Promise<PublishedTrack | undefined> {
+export async function findPullable(
+  service: CallsService,
+  appId: string,
+  item: { readonly sessionId: string; readonly trackName: string },
+): Promise<Publication | undefined> {
   const deadline = performance.now() + service.config.limits.pullWaitForMediaMs;
   for (;;) {
     const pub = service.findPublished(appId, item.sessionId, item.trackName);
@@ -94,6 +98,6 @@ export function completePendingPulls(call: CallSession): void {
       call.session.markRemoteTrackInactive(mid, 'sourceclosed');
       continue;
     }
-    call.peer.subscribe(pending.transceiver, pending.publisher);
+    call.peer.subscribe(pending.transceiver, pending.publisher, { simulcast: pending.simulcast });
   }
 }
