@@ -5,6 +5,7 @@ import { sessionGetRoute } from './routes/session-get.js';
 import { sessionsNewRoute } from './routes/sessions-new.js';
 import { tracksCloseRoute } from './routes/tracks-close.js';
 import { tracksNewRoute } from './routes/tracks-new.js';
+import { tracksUpdateRoute } from './routes/tracks-update.js';
 
 /** One registration per Calls endpoint (one file each in `routes/`). */
 const ROUTES: readonly ((app: Hono, service: CallsService) => void)[] = [
@@ -12,6 +13,7 @@ const ROUTES: readonly ((app: Hono, service: CallsService) => void)[] = [
   tracksNewRoute,
   renegotiateRoute,
   tracksCloseRoute,
+  tracksUpdateRoute,
   sessionGetRoute,
 ];
 

@@ -69,18 +69,6 @@ impl RecvBatch {
         (meta, slot)
     }
 
-    #[cfg(test)]
-    pub(crate) fn push_for_test(&mut self, data: &[u8], from: SocketAddr) {
-        let i = self.count;
-        self.bufs[i * RECV_SLOT..i * RECV_SLOT + data.len()].copy_from_slice(data);
-        self.meta[i] = Received {
-            len: data.len(),
-            from,
-            truncated: false,
-        };
-        self.count += 1;
-    }
-
     pub fn clear(&mut self) {
         self.count = 0;
     }
