@@ -101,3 +101,35 @@ export async function inboundStats(pc) {
 }
 
 window.opencalls = { push, pull, inboundStats, loadConfig };
+
+/**
+ * Closes tracks of a push or pull handle the partytracks way: stop the transceivers, make an offer,
+ * `PUT tracks/close` with `{tracks:[{mid}], sessionDescription: offer, force: false}`, then apply
+ * the SFU's answer. Returns the response body.
+ */
+export async function closeTracks(handle, mids) {
+  const cfg = await loadConfig();
+  const api = apiFor(cfg);
+  const { pc, sessionId } = handle;
+  for (const t of pc.getTransceivers()) if (mids.includes(t.mid)) t.stop();
+  await pc.setLocalDescription(await pc.createOffer());
+  const res = await api('PUT', `/sessions/${sessionId}/tracks/close`, {
+    tracks: mids.map((mid) => ({ mid })),
+    sessionDescription: { type: 'offer', sdp: pc.localDescription.sdp },
+    force: false,
+  });
+  await pc.setRemoteDescription(res.sessionDescription);
+  return res;
+}
+
+/** Each transceiver of a PeerConnection: mid, kind, direction, currentDirection. */
+export function transceiverStates(pc) {
+  return pc.getTransceivers().map((t) => ({
+    mid: t.mid,
+    kind: t.receiver.track.kind,
+    direction: t.direction,
+    currentDirection: t.currentDirection,
+  }));
+}
+
+Object.assign(window.opencalls, { closeTracks, transceiverStates });

@@ -1,5 +1,6 @@
 import { ProtocolError } from '@opencalls/protocol';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
+import { moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { NativeRouter } from './native-router.js';
@@ -72,7 +73,16 @@ export class MediaPeer {
    * where it answers `sendrecv` so a remote track can later be sent back on the same mid.
    */
   async applyOffer(sdp: string, options: { sendrecvMids?: readonly string[] } = {}): Promise<string> {
-    await this.#sdpStep('offer', () => this.pc.setRemoteDescription({ type: 'offer', sdp }), sdp);
+    await this.#sdpStep(
+      'offer',
+      () => {
+        moveBundleTransportIfTagRejected(this.pc, sdp, (moved) => {
+          for (const t of moved) this.#subscriptions.get(t)?.publisher.requestKeyframe({ force: true });
+        });
+        return this.pc.setRemoteDescription({ type: 'offer', sdp });
+      },
+      sdp,
+    );
     for (const mid of options.sendrecvMids ?? []) {
       const t = this.transceiverByMid(mid);
       if (t && !t.stopping && !t.stopped) t.setDirection('sendrecv');
