@@ -9,6 +9,8 @@ export interface MediaEngineOptions {
   readonly keyframeRequestIntervalMs?: number;
   /** Longest wait for ICE gathering before an SDP is returned. */
   readonly gatherTimeoutMs?: number;
+  /** A connected peer that sends nothing (no STUN, DTLS, RTP or RTCP) for this long is `disconnected` (see peer-connectivity.ts). */
+  readonly disconnectedAfterMs?: number;
 }
 
 export interface ResolvedMediaEngineOptions {
@@ -17,6 +19,7 @@ export interface ResolvedMediaEngineOptions {
   readonly portRange: [number, number] | undefined;
   readonly keyframeRequestIntervalMs: number;
   readonly gatherTimeoutMs: number;
+  readonly disconnectedAfterMs: number;
 }
 
 export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.freeze({
@@ -25,6 +28,7 @@ export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.f
   portRange: undefined,
   keyframeRequestIntervalMs: 500,
   gatherTimeoutMs: 3000,
+  disconnectedAfterMs: 10_000,
 });
 
 export function resolveMediaEngineOptions(options: MediaEngineOptions = {}): ResolvedMediaEngineOptions {
@@ -41,5 +45,6 @@ export function resolveMediaEngineOptions(options: MediaEngineOptions = {}): Res
     portRange: range ? ([range[0], range[1]] as [number, number]) : undefined,
     keyframeRequestIntervalMs: options.keyframeRequestIntervalMs ?? d.keyframeRequestIntervalMs,
     gatherTimeoutMs: options.gatherTimeoutMs ?? d.gatherTimeoutMs,
+    disconnectedAfterMs: options.disconnectedAfterMs ?? d.disconnectedAfterMs,
   });
 }

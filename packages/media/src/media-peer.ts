@@ -9,6 +9,8 @@ import { PublishedTrack } from './published-track.js';
 import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 import { SimulcastPublication, simulcastTracks } from './simulcast-publication.js';
 import { keepCandidates, sdpProblem } from './sdp-candidates.js';
+import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
+import { PeerConnectivity } from './peer-connectivity.js';
 import { Subscription, type SubscriptionOptions } from './subscription.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -28,6 +30,10 @@ export class MediaPeer {
   readonly #published = new Map<RTCRtpTransceiver, Publication>();
   readonly #subscriptions = new Map<RTCRtpTransceiver, Subscription>();
   readonly #listeners = new Set<MediaPeerEvents['connectionstatechange']>();
+  /** The state the session sees: werift's, plus silence → `disconnected` and ICE restarts. */
+  readonly #connectivity: PeerConnectivity;
+  /** Restart counts before an SFU offer with `iceRestart`, until its answer arrives. */
+  #restartBaseline: ReturnType<typeof iceRestartCounts> | undefined;
   #closed = false;
 
   readonly #layerMonitor: SimulcastLayerMonitor | undefined;
@@ -49,7 +55,8 @@ export class MediaPeer {
       icePortRange: options.portRange,
     });
     this.pc.ontrack = (event: RTCTrackEvent): void => this.#onTrack(event);
-    this.pc.connectionStateChange.subscribe((state) => {
+    this.#connectivity = new PeerConnectivity(this.pc, { disconnectedAfterMs: options.disconnectedAfterMs });
+    this.#connectivity.onChange((state) => {
       for (const fn of this.#listeners) fn(state);
     });
   }
@@ -59,7 +66,7 @@ export class MediaPeer {
   }
 
   get connectionState(): PeerConnectionState {
-    return this.pc.connectionState;
+    return this.#connectivity.state;
   }
 
   onConnectionStateChange(fn: MediaPeerEvents['connectionstatechange']): () => void {
@@ -73,6 +80,7 @@ export class MediaPeer {
    * where it answers `sendrecv` so a remote track can later be sent back on the same mid.
    */
   async applyOffer(sdp: string, options: { sendrecvMids?: readonly string[] } = {}): Promise<string> {
+    const restarts = iceRestartCounts(this.pc);
     await this.#sdpStep(
       'offer',
       () => {
@@ -90,11 +98,14 @@ export class MediaPeer {
     await this.#sdpStep('answer', async () => {
       await this.pc.setLocalDescription(await this.pc.createAnswer());
     });
+    // A client offer with new ice-ufrag/ice-pwd restarted ICE: run the checks werift skips.
+    startRestartedIce(this.pc, restarts);
     return this.#localSdp();
   }
 
   /** Creates an SFU offer covering every transceiver (new ones included). */
   async createOffer(options: { iceRestart?: boolean } = {}): Promise<string> {
+    if (options.iceRestart) this.#restartBaseline ??= iceRestartCounts(this.pc);
     await this.#sdpStep('offer', async () => {
       const offer = await this.pc.createOffer(options);
       await this.pc.setLocalDescription(offer);
@@ -111,6 +122,9 @@ export class MediaPeer {
       );
     }
     await this.#sdpStep('answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp }), sdp);
+    const baseline = this.#restartBaseline;
+    this.#restartBaseline = undefined;
+    if (baseline) startRestartedIce(this.pc, baseline);
   }
 
   get signalingState(): string {
@@ -187,6 +201,7 @@ export class MediaPeer {
     this.#subscriptions.clear();
     this.#published.clear();
     this.#listeners.clear();
+    this.#connectivity.close();
     await this.pc.close().catch(() => undefined);
   }
 

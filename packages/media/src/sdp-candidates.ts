@@ -1,12 +1,17 @@
 /**
  * Keeps only the SFU candidates on announced addresses. werift may learn other host addresses;
- * a client must never be told about them.
+ * a client must never be told about them. Also drops a candidate line repeated within one media
+ * section (werift lists its host candidate twice after an ICE restart).
  */
 export function keepCandidates(sdp: string, addresses: readonly string[]): string {
   const allowed = new Set(addresses);
   const lines = sdp.split('\r\n');
+  let seen = new Set<string>();
   const out = lines.filter((line) => {
+    if (line.startsWith('m=')) seen = new Set();
     if (!line.startsWith('a=candidate:')) return true;
+    if (seen.has(line)) return false;
+    seen.add(line);
     const parts = line.split(' ');
     const address = parts[4];
     return address !== undefined && allowed.has(address);

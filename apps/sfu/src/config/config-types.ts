@@ -38,6 +38,11 @@ export interface SfuConfig {
     readonly connectWaitMs: number;
     readonly trackInactivityMs: number;
     readonly reuseWindowMs: number;
+    /**
+     * A connected PeerConnection that receives nothing (no STUN, DTLS, RTP or RTCP) for this long
+     * counts as disconnected: the reuse window starts. Resumed traffic or an ICE restart ends it.
+     */
+    readonly disconnectedAfterMs: number;
     readonly unconnectedSessionTtlMs: number;
     readonly gcIntervalMs: number;
     /** How long a pull waits for a publication that exists but has not sent a packet yet. */

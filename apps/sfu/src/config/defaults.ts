@@ -16,6 +16,9 @@ export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
     connectWaitMs: DEFAULT_CALLS_LIMITS.connectWaitMs,
     trackInactivityMs: DEFAULT_CALLS_LIMITS.trackInactivityMs,
     reuseWindowMs: DEFAULT_CALLS_LIMITS.reuseWindowMs,
+    // Our choice: above the longest gap a healthy idle peer leaves (werift consent checks every
+    // 4–6 s; browsers check every ~2.5 s). werift alone would notice only at consent expiry (30 s).
+    disconnectedAfterMs: 10_000,
     unconnectedSessionTtlMs: DEFAULT_CALLS_LIMITS.unconnectedSessionTtlMs,
     gcIntervalMs: 1000,
     pullWaitForMediaMs: 5000,

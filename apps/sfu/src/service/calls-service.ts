@@ -66,6 +66,7 @@ export class CallsService {
       announcedAddresses: config.media.announcedAddresses,
       bindAddress: config.media.bindAddress,
       portRange: config.media.portRange,
+      disconnectedAfterMs: config.limits.disconnectedAfterMs,
     });
     this.#gc = new InactivityGc({ source: this.engine, timers: this.timers, options: sessionOptions });
     this.#detachGc = attachInactivityGc(this.registry, this.#gc);
