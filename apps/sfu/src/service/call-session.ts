@@ -67,8 +67,20 @@ export class CallSession {
 
   /**
    * Operations that need an established transport wait up to `connectWaitMs` for `connected`
-   * (then 425). Before the first offer/answer there is nothing to wait for: the operation sets
-   * the transport up.
+   * (then 425 `session_error`; 410 if the session ends meanwhile). Calls: "Operations that require
+   * an established transport wait up to five seconds for connectivity" (calls-api.md §5).
+   *
+   * Which operations wait (design.md §4: the first offer/answer establishes, later ones wait):
+   * - `tracks/new` (push with or without a client offer, pull), `tracks/update`, `tracks/close`
+   *   and the `datachannels/*` operations wait, once one offer/answer has completed on this session
+   *   (`transportNegotiated`). Before that there is nothing to wait for: the operation sets the
+   *   transport up (echo and partytracks flows).
+   * - `renegotiate` never waits: it completes an exchange the SFU started (the answer to an SFU
+   *   offer establishes the transport of a pull-first session), and a client offer on it is how an
+   *   ICE restart recovers a disconnected session inside the reuse window.
+   * - `sessions/new` (also with the legacy offer body) and `GET session` never wait.
+   * A `disconnected` session (reuse window running) waits like an unconnected one: resumed ICE or
+   * an ICE restart inside the wait lets the operation proceed.
    */
   async ensureConnected(): Promise<void> {
     if (!this.transportNegotiated) return;

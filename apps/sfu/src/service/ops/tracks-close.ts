@@ -1,4 +1,4 @@
-import { ProtocolError, type CloseTrackResult, type CloseTracksRequest, type CloseTracksResponse } from '@opencalls/protocol';
+import { ProtocolError, SfuError, type CloseTrackResult, type CloseTracksRequest, type CloseTracksResponse } from '@opencalls/protocol';
 import type { CallSession } from '../call-session.js';
 
 export const CLOSE_TRACK_ERROR_DESCRIPTION = "Track doesn't exist or was already closed";
@@ -8,6 +8,9 @@ export const CLOSE_TRACK_ERROR_DESCRIPTION = "Track doesn't exist or was already
  * forwarding with no SDP; otherwise the client's offer (its transceivers stopped) is answered.
  */
 export async function tracksClose(call: CallSession, req: CloseTracksRequest): Promise<CloseTracksResponse> {
+  // More than `tracksPerCall` mids: the whole request is rejected (406) before anything closes.
+  const limit = call.session.checkTracksPerCall(req.tracks.length);
+  if (!limit.ok) throw new SfuError(limit.code, limit.description);
   const force = req.force === true;
   const offer = req.sessionDescription;
   if (!force && offer?.type !== 'offer') {
