@@ -7,6 +7,7 @@
 //! - [`forwarder`]: the per-route forwarding decision (keyframe gate, seq/ts continuity, source switch).
 //! - [`rewrite`]: writes a forwarded packet with the route's SSRC, PT, seq, ts and extension ids.
 //! - [`router`]: owns tracks and routes by `u32` handle; `ingest` ties the pieces together.
+//! - [`srtp`]: SRTP/SRTCP protect and unprotect in place (AES_CM_128_HMAC_SHA1_80, AEAD_AES_128_GCM).
 //!
 //! Nothing here panics on packet input: parsers return [`ParseError`], the router counts malformed
 //! packets and drops them.
@@ -22,6 +23,7 @@ pub mod router;
 pub mod rtp;
 pub mod seq;
 pub mod slab;
+pub mod srtp;
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -35,3 +37,4 @@ pub use keyframe::{is_keyframe, CodecKind};
 pub use mapping::{Codec, ExtensionMap, HeaderExtension, PayloadTypeMap};
 pub use router::{MediaKind, RouteOptions, RouteStats, Router, TrackOptions, TrackStats};
 pub use rtp::{ParseError, RtpPacket};
+pub use srtp::{SrtpContext, SrtpError, SrtpProfile};

@@ -7,6 +7,7 @@
 mod errors;
 mod options;
 mod router;
+mod srtp;
 
 use napi_derive::napi;
 
@@ -21,3 +22,4 @@ pub fn abi_version() -> u32 {
 
 pub use options::{BindingCodec, BindingExtension, BindingRouteOptions, BindingTrackOptions};
 pub use router::BindingRouter;
+pub use srtp::BindingSrtpContext;
