@@ -78,6 +78,21 @@ describe('waitForConnected', () => {
     await expect(waitForConnected(session, 5_000, clock)).resolves.toMatchObject({ ok: false, reason: 'gone' });
   });
 
+  test('a session in its reuse window (disconnected) waits too, and proceeds when ICE comes back', async () => {
+    const clock = new FakeClock();
+    const session = new Session({ appId: 'a', clock });
+    session.setConnectionState('connected');
+    session.setConnectionState('disconnected');
+    const result = track(waitForConnected(session, 5_000, clock));
+    clock.advance(2_000);
+    session.setConnectionState('connecting'); // an ICE restart
+    await flush();
+    expect(result.value).toBeUndefined();
+    session.setConnectionState('connected');
+    await flush();
+    expect(result.value).toEqual({ ok: true });
+  });
+
   test('other state changes keep waiting', async () => {
     const clock = new FakeClock();
     const session = new Session({ appId: 'a', clock });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkTracksPerCall, SessionCallLimiter, Session } from '../src/index.js';
+import { checkTracksPerCall, resolveSessionOptions, SessionCallLimiter, Session } from '../src/index.js';
 import type { CallRateDecision } from '../src/index.js';
 import { FakeClock } from '../src/testing/index.js';
 
@@ -82,6 +82,22 @@ describe('SessionCallLimiter (sliding window, 50/s)', () => {
     expect(limiter.tryCall().ok).toBe(true);
   });
 
+  test('a session applies its configured rate (3/s, as in the integration test)', () => {
+    const clock = new FakeClock();
+    const session = new Session({ appId: 'a', clock, options: resolveSessionOptions({ callsPerSecond: 3 }) });
+    expect([session.tryCall(), session.tryCall(), session.tryCall()].every((d) => d.ok)).toBe(true);
+    clock.advance(20);
+    expect(session.tryCall()).toEqual({
+      ok: false,
+      code: 'rate_limited',
+      limit: 'calls_per_second',
+      retryAfterMs: 980,
+      description: 'More than 3 API calls in 1000 ms for this session',
+    });
+    clock.advance(980);
+    expect(session.tryCall().ok).toBe(true);
+  });
+
   test('sessions are limited independently', () => {
     const clock = new FakeClock();
     const a = new Session({ appId: 'app', clock });
@@ -131,5 +147,8 @@ describe('checkTracksPerCall', () => {
     const session = new Session({ appId: 'a', clock: new FakeClock() });
     expect(session.checkTracksPerCall(64).ok).toBe(true);
     expect(session.checkTracksPerCall(65).ok).toBe(false);
+    const small = new Session({ appId: 'a', clock: new FakeClock(), options: resolveSessionOptions({ tracksPerCall: 2 }) });
+    expect(small.checkTracksPerCall(2).ok).toBe(true);
+    expect(small.checkTracksPerCall(3)).toMatchObject({ ok: false, count: 3, max: 2, description: 'Too many tracks in one request: 3 (at most 2)' });
   });
 });

@@ -68,6 +68,34 @@ const timelines: readonly Timeline[] = [
     reason: 'expired',
     until: 20_000,
   },
+  // The media layer reports an ICE restart as connected → connecting → connected, and a consent
+  // expiry as failed (packages/media peer-connectivity.ts); the window treats both as a loss.
+  {
+    name: 'ICE restart that completes inside the window: kept',
+    steps: [[1_000, 'connected'], [5_000, 'disconnected'], [6_000, 'connecting'], [6_200, 'connected']],
+    closedAtMs: undefined,
+    until: 60_000,
+  },
+  {
+    name: 'ICE restart that never completes: the window counts from the first loss',
+    steps: [[1_000, 'connected'], [5_000, 'disconnected'], [6_000, 'connecting']],
+    closedAtMs: 8_000,
+    reason: 'expired',
+    until: 20_000,
+  },
+  {
+    name: 'ICE restart while still connected, never completing: connecting is a loss too',
+    steps: [[1_000, 'connected'], [5_000, 'connecting']],
+    closedAtMs: 8_000,
+    reason: 'expired',
+    until: 20_000,
+  },
+  {
+    name: 'consent expired (failed), then a restart reconnects inside the window: kept',
+    steps: [[1_000, 'connected'], [5_000, 'failed'], [7_500, 'connecting'], [7_900, 'connected']],
+    closedAtMs: undefined,
+    until: 60_000,
+  },
   {
     name: 'connected long after creation is not unconnected',
     steps: [[9_900, 'connected']],
