@@ -10,7 +10,21 @@ export function authenticateApp(service: CallsService, c: Context): string {
   return appId;
 }
 
-/** Authenticated, existing, not rate-limited: every call naming the session counts. */
+/**
+ * Authenticated, existing, not rate-limited: every call naming the session counts (GET too, and
+ * calls that then fail), 50/s per session by default; over it → 429 `rate_limited` with
+ * `Retry-After` in whole seconds. A session that is gone answers 410 before it is counted.
+ *
+ * What the route does next with a mutation (tracks/new, tracks/update, tracks/close, renegotiate,
+ * datachannels/*) is `call.session.enqueue(…)`: one negotiation at a time per session, FIFO.
+ * Overlapping mutations are queued, not refused: a client that fires a second call before the
+ * first has answered gets it run right after the first, seeing its result; an SFU offer from the
+ * later call covers the earlier one's sections too and supersedes it (answer the latest offer).
+ * Calls may answer such an overlap with 406 (calls-api.md §4/§5); we queue because the clients
+ * that serialize anyway (partytracks' FIFO) see no difference, while a client that does overlap
+ * gets its work done instead of an error it would have to retry in the same order. The queue is
+ * bounded by the rate limit, and each queued call by its own connect wait (`connectWaitMs`).
+ */
 export function openSession(service: CallsService, c: Context): CallSession {
   const appId = authenticateApp(service, c);
   const call = service.lookup(appId, c.req.param('sessionId') ?? '');
