@@ -13,7 +13,7 @@ import { sleep } from './helpers/flows.js';
 const SESSION_PATH = '/apps/{appId}/sessions/{sessionId}';
 
 /** One call of each endpoint that names a session, in the order a client might make them. */
-function everyEndpoint(api: CallsApi, sessionId: string): (() => Promise<ApiResponse>)[] {
+function everyEndpoint(api: CallsApi, sessionId: string): (() => Promise<ApiResponse<unknown>>)[] {
   return [
     () => api.call('GET', `/sessions/${sessionId}`),
     () => api.call('POST', `/sessions/${sessionId}/tracks/new`, { tracks: [] }),
@@ -23,7 +23,7 @@ function everyEndpoint(api: CallsApi, sessionId: string): (() => Promise<ApiResp
   ];
 }
 
-function expectRateLimited(res: ApiResponse, limit: number): void {
+function expectRateLimited(res: ApiResponse<unknown>, limit: number): void {
   expect(res.status).toBe(429);
   // Whole seconds, at least 1: the window is one second, so it is always exactly 1 here.
   expect(res.headers.get('retry-after')).toBe('1');
