@@ -26,3 +26,19 @@ export {
 export { NativeRouter, type RouteHandle, type TrackHandle, type TrackStats, type RouteStats } from './native-router.js';
 export { mediaSections, keepCandidates, type SdpMediaSection } from './sdp-candidates.js';
 export { EXPECTED_NATIVE_ABI } from './native-gateway.js';
+export { PeerDataChannels, type NegotiatedChannelOptions, type SctpTransportState } from './peer-data-channels.js';
+export {
+  DataChannelRelay,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  type DataChannelRelayOptions,
+  type DataChannelRelayStats,
+  type RelayEndReason,
+  type SubscribeOptions,
+} from './data-channel-relay.js';
+export {
+  DataChannelSubscriber,
+  type DataChannelMessage,
+  type DataChannelSubscriberStats,
+  type SubscriberEndReason,
+} from './data-channel-subscriber.js';
+export { repairSctp, isSctpRepaired } from './werift-sctp-repairs.js';

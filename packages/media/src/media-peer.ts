@@ -11,6 +11,7 @@ import { SimulcastPublication, simulcastTracks } from './simulcast-publication.j
 import { keepCandidates, sdpProblem } from './sdp-candidates.js';
 import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
+import { PeerDataChannels } from './peer-data-channels.js';
 import { Subscription, type SubscriptionOptions } from './subscription.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -34,6 +35,7 @@ export class MediaPeer {
   readonly #connectivity: PeerConnectivity;
   /** Restart counts before an SFU offer with `iceRestart`, until its answer arrives. */
   #restartBaseline: ReturnType<typeof iceRestartCounts> | undefined;
+  #dataChannels: PeerDataChannels | undefined;
   #closed = false;
 
   readonly #layerMonitor: SimulcastLayerMonitor | undefined;
@@ -67,6 +69,12 @@ export class MediaPeer {
 
   get connectionState(): PeerConnectionState {
     return this.#connectivity.state;
+  }
+
+  /** The SCTP transport and negotiated DataChannels of this PeerConnection (peer-data-channels.ts). */
+  get dataChannels(): PeerDataChannels {
+    this.#dataChannels ??= new PeerDataChannels(this.pc);
+    return this.#dataChannels;
   }
 
   onConnectionStateChange(fn: MediaPeerEvents['connectionstatechange']): () => void {

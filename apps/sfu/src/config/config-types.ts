@@ -44,6 +44,8 @@ export interface SfuConfig {
      */
     readonly disconnectedAfterMs: number;
     readonly unconnectedSessionTtlMs: number;
+    /** `waitForAck` DataChannel subscriptions end unless the subscriber's first message arrives in time. */
+    readonly waitForAckMs: number;
     readonly gcIntervalMs: number;
     /** How long a pull waits for a publication that exists but has not sent a packet yet. */
     readonly pullWaitForMediaMs: number;

@@ -20,6 +20,7 @@ export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
     // 4–6 s; browsers check every ~2.5 s). werift alone would notice only at consent expiry (30 s).
     disconnectedAfterMs: 10_000,
     unconnectedSessionTtlMs: DEFAULT_CALLS_LIMITS.unconnectedSessionTtlMs,
+    waitForAckMs: DEFAULT_CALLS_LIMITS.waitForAckMs,
     gcIntervalMs: 1000,
     pullWaitForMediaMs: 5000,
     maxBodyBytes: 1024 * 1024,

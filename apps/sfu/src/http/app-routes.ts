@@ -6,6 +6,10 @@ import { sessionsNewRoute } from './routes/sessions-new.js';
 import { tracksCloseRoute } from './routes/tracks-close.js';
 import { tracksNewRoute } from './routes/tracks-new.js';
 import { tracksUpdateRoute } from './routes/tracks-update.js';
+import { datachannelsCloseRoute } from './routes/datachannels-close.js';
+import { datachannelsEstablishRoute } from './routes/datachannels-establish.js';
+import { datachannelsNewRoute } from './routes/datachannels-new.js';
+import { datachannelsUpdateRoute } from './routes/datachannels-update.js';
 
 /** One registration per Calls endpoint (one file each in `routes/`). */
 const ROUTES: readonly ((app: Hono, service: CallsService) => void)[] = [
@@ -14,6 +18,10 @@ const ROUTES: readonly ((app: Hono, service: CallsService) => void)[] = [
   renegotiateRoute,
   tracksCloseRoute,
   tracksUpdateRoute,
+  datachannelsEstablishRoute,
+  datachannelsNewRoute,
+  datachannelsUpdateRoute,
+  datachannelsCloseRoute,
   sessionGetRoute,
 ];
 

@@ -19,6 +19,7 @@ import {
 import type { Logger } from 'pino';
 import type { SfuConfig } from '../config/config-types.js';
 import { CallSession } from './call-session.js';
+import { DataChannelHub } from './data-channel-hub.js';
 
 export interface CallsServiceOptions {
   readonly config: SfuConfig;
@@ -38,6 +39,8 @@ export class CallsService {
   readonly apps: AppRegistry;
   readonly registry: SessionRegistry;
   readonly engine: MediaEngine;
+  /** DataChannel relays and subscribers of every session (data-channel-hub.ts). */
+  readonly dataChannels: DataChannelHub;
   readonly timers: Timers;
   readonly #gc: InactivityGc;
   readonly #reaper: SessionReaper;
@@ -72,6 +75,7 @@ export class CallsService {
     this.#detachGc = attachInactivityGc(this.registry, this.#gc);
     this.#reaper = new SessionReaper({ sessions: this.registry, clock, timers: this.timers, options: sessionOptions });
     this.registry.on('sessioncreated', (session) => this.#onSessionCreated(session));
+    this.dataChannels = new DataChannelHub({ registry: this.registry, findCall: (id) => this.#calls.get(id), logger });
     this.#gc.start();
     this.#reaper.start();
   }
@@ -125,6 +129,7 @@ export class CallsService {
     this.#gc.close();
     this.#detachGc();
     this.registry.close('requested');
+    this.dataChannels.close();
     await Promise.all([...this.#calls.values()].map((c) => c.close()));
     this.#calls.clear();
     await this.engine.close();

@@ -1,0 +1,134 @@
+import type { RTCDataChannel } from 'werift';
+
+/** A DataChannel message as werift hands it over: text stays a string, binary a Buffer. */
+export type DataChannelMessage = string | Buffer;
+
+/** Why a subscriber ended on its own (an explicit `close()` reports nothing). */
+export type SubscriberEndReason = 'acktimeout' | 'channelclosed';
+
+export interface DataChannelSubscriberOptions {
+  /** Hold delivery until the subscriber's first message (consumed, not forwarded). */
+  readonly waitForAck?: boolean | undefined;
+  /** How long the acknowledgment may take; then the subscriber ends with `acktimeout`. */
+  readonly waitForAckMs: number;
+  /** A subscriber whose send buffer is above this many bytes skips messages (a stalled reader). */
+  readonly maxBufferedBytes: number;
+}
+
+/** What a subscriber needs from the publication it belongs to (data-channel-relay.ts). */
+export interface SubscriberHost {
+  /** A message the subscriber sent after its acknowledgment. */
+  fromSubscriber(subscriber: DataChannelSubscriber, message: DataChannelMessage): void;
+  /** The subscriber closed: forget it. */
+  detach(subscriber: DataChannelSubscriber): void;
+}
+
+export interface DataChannelSubscriberStats {
+  readonly delivered: number;
+  /** Messages not delivered: before the acknowledgment, over the buffer limit, or a failed send. */
+  readonly skipped: number;
+}
+
+/**
+ * The SFU's end of one subscriber's negotiated channel: what the publication fans out goes here;
+ * what the subscriber sends goes back to the publication, which decides (canReply) what to do.
+ */
+export class DataChannelSubscriber {
+  readonly channel: RTCDataChannel;
+  readonly #host: SubscriberHost;
+  readonly #maxBufferedBytes: number;
+  #awaitingAck: boolean;
+  #ackTimer: NodeJS.Timeout | undefined;
+  readonly #unsubscribe: (() => void)[] = [];
+  #delivered = 0;
+  #skipped = 0;
+  #closed = false;
+  /** Called once when the subscriber ends on its own (not after `close()`). */
+  onended: ((reason: SubscriberEndReason) => void) | undefined;
+
+  constructor(host: SubscriberHost, channel: RTCDataChannel, options: DataChannelSubscriberOptions) {
+    this.#host = host;
+    this.channel = channel;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#awaitingAck = options.waitForAck === true;
+    if (this.#awaitingAck) {
+      this.#ackTimer = setTimeout(() => this.#end('acktimeout'), options.waitForAckMs);
+      this.#ackTimer.unref?.();
+    }
+    this.#unsubscribe.push(channel.onMessage.subscribe((message) => this.#onMessage(message)).unSubscribe);
+    this.#unsubscribe.push(
+      channel.stateChange.subscribe((state) => {
+        if (state === 'closed') this.#end('channelclosed');
+      }).unSubscribe,
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True until the subscriber's first message arrived (only with `waitForAck`). */
+  get awaitingAck(): boolean {
+    return this.#awaitingAck;
+  }
+
+  stats(): DataChannelSubscriberStats {
+    return { delivered: this.#delivered, skipped: this.#skipped };
+  }
+
+  /** Sends one fanned-out message; false when it was skipped. */
+  deliver(message: DataChannelMessage): boolean {
+    if (this.#closed) return false;
+    if (this.#awaitingAck || this.channel.readyState !== 'open' || this.channel.bufferedAmount > this.#maxBufferedBytes) {
+      this.#skipped++;
+      return false;
+    }
+    try {
+      this.channel.send(message);
+    } catch {
+      this.#skipped++; // larger than the subscriber's max-message-size, or the channel just closed
+      return false;
+    }
+    this.#delivered++;
+    return true;
+  }
+
+  /** Closes the SFU's end of the channel (a stream reset tells the client). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    this.#host.detach(this);
+    if (this.channel.readyState !== 'closed' && this.channel.readyState !== 'closing') {
+      try {
+        this.channel.close();
+      } catch {
+        // the association is already gone
+      }
+    }
+  }
+
+  #onMessage(message: DataChannelMessage): void {
+    if (this.#closed) return;
+    if (this.#awaitingAck) {
+      this.#awaitingAck = false; // the acknowledgment: consumed, never forwarded
+      if (this.#ackTimer) clearTimeout(this.#ackTimer);
+      this.#ackTimer = undefined;
+      return;
+    }
+    this.#host.fromSubscriber(this, message);
+  }
+
+  #end(reason: SubscriberEndReason): void {
+    if (this.#closed) return;
+    const onended = this.onended;
+    this.close();
+    onended?.(reason);
+  }
+
+  #release(): void {
+    if (this.#ackTimer) clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+  }
+}
