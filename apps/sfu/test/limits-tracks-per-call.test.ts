@@ -10,12 +10,13 @@ import type { ApiResponse, TrackItem, TracksResponse } from './helpers/calls-api
  * "Up to 64 tracks per API call" (calls-api.md §5, design.md §6): a request naming more is
  * rejected whole with 406 `invalid_params` and nothing of it is applied: no track recorded, no
  * SDP applied or offered, nothing closed. Checked for tracks/new (push with an offer, push without
- * one, pull), tracks/update and tracks/close, at a configured limit of 2 and at the real default
- * of 64.
+ * one, pull), tracks/update, tracks/close and datachannels/new|update|close (data channels count
+ * like tracks), at a configured limit of 2 and at the real default of 64.
  */
 const TRACKS_NEW = '/apps/{appId}/sessions/{sessionId}/tracks/new';
 const TRACKS_CLOSE = '/apps/{appId}/sessions/{sessionId}/tracks/close';
 const TRACKS_UPDATE = '/apps/{appId}/sessions/{sessionId}/tracks/update';
+const DC = (op: string): string => `/apps/{appId}/sessions/{sessionId}/datachannels/${op}`;
 
 function expectTooMany(res: ApiResponse<TracksResponse>, count: number, max: number, path: string, method: string): void {
   expect(res.status).toBe(406);
@@ -131,6 +132,36 @@ describe('tracks per call, configured limit 2', () => {
       ['local', 'cam', 'inactive'],
       ['local', 'mic', 'inactive'],
     ]);
+  });
+});
+
+describe('data channels per call, configured limit 2', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ limits: { tracksPerCall: 2 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  test('datachannels/new, update and close naming 3 channels → 406, nothing recorded', async () => {
+    const sid = await server.api.newSession();
+    const other = await server.api.newSession();
+    const channels = ['a', 'b', 'c'].map((dataChannelName) => ({ location: 'remote', sessionId: other, dataChannelName }));
+    const call = (method: string, op: string, body: unknown): Promise<ApiResponse<TracksResponse>> =>
+      server.api.call(method, `/sessions/${sid}/datachannels/${op}`, body);
+
+    expectTooMany(await call('POST', 'new', { dataChannels: channels }), 3, 2, DC('new'), 'POST');
+    expectTooMany(await call('PUT', 'update', { dataChannels: channels }), 3, 2, DC('update'), 'PUT');
+    expectTooMany(await call('PUT', 'close', { dataChannels: [1, 2, 3].map((id) => ({ id })) }), 3, 2, DC('close'), 'PUT');
+    expect((await server.api.getSession(sid)).body).toEqual({ tracks: [], dataChannels: [] });
+    expect(server.sfu.service.lookup('test-app', sid).hasPeer).toBe(false);
+
+    // Two are processed (per-item results: nothing to update or close here).
+    const update2 = await call('PUT', 'update', { dataChannels: channels.slice(0, 2) });
+    expect(update2.status).toBe(200);
+    const close2 = await call('PUT', 'close', { dataChannels: [1, 2].map((id) => ({ id })) });
+    expect(close2.status).toBe(200);
   });
 });
 
