@@ -133,3 +133,112 @@ export function transceiverStates(pc) {
 }
 
 Object.assign(window.opencalls, { closeTracks, transceiverStates });
+
+// ── DataChannels (calls-api.md §3.7, §6.3) ───────────────────────────────────────────────────
+
+const SERVER_EVENTS = { location: 'remote', dataChannelName: 'server-events' };
+
+/**
+ * A session whose DataChannel transport comes from `datachannels/establish`: the SFU offers an
+ * m=application section, the page answers on `PUT renegotiate` and opens `server-events` on the
+ * id the SFU gave. Returns { pc, sessionId, serverEvents }.
+ */
+export async function dataSession() {
+  const cfg = await loadConfig();
+  const api = apiFor(cfg);
+  const { sessionId } = await api('POST', '/sessions/new');
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  const res = await api('POST', `/sessions/${sessionId}/datachannels/establish`, { dataChannel: SERVER_EVENTS });
+  if (!res.requiresImmediateRenegotiation) throw new Error('datachannels/establish: expected an SFU offer');
+  await pc.setRemoteDescription(res.sessionDescription);
+  await pc.setLocalDescription(await pc.createAnswer());
+  await api('PUT', `/sessions/${sessionId}/renegotiate`, {
+    sessionDescription: { type: 'answer', sdp: pc.localDescription.sdp },
+  });
+  const serverEvents = pc.createDataChannel('server-events', { negotiated: true, id: res.dataChannel.id });
+  await waitFor(pc, (p) => p.connectionState === 'connected', 'the data PeerConnection to connect');
+  return { pc, sessionId, serverEvents };
+}
+
+/**
+ * The legacy way (echo-datachannels): `createDataChannel("server-events")` (the browser picks its
+ * id), then `sessions/new` with the offer. Returns { pc, sessionId, serverEvents }.
+ */
+export async function legacyDataSession() {
+  const cfg = await loadConfig();
+  const api = apiFor(cfg);
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  const serverEvents = pc.createDataChannel('server-events');
+  await pc.setLocalDescription(await pc.createOffer());
+  const { sessionId, sessionDescription } = await api('POST', '/sessions/new', {
+    sessionDescription: { type: 'offer', sdp: pc.localDescription.sdp },
+  });
+  await pc.setRemoteDescription(sessionDescription);
+  await waitFor(pc, (p) => p.connectionState === 'connected', 'the data PeerConnection to connect');
+  await waitForChannel(serverEvents);
+  return { pc, sessionId, serverEvents };
+}
+
+/**
+ * `datachannels/new` with one item (local: publish; remote: subscribe), then the page's end:
+ * `createDataChannel(label, {negotiated: true, id})` with the item's delivery policy. Waits for
+ * `open`. Returns { channel, id, item } (item = the response's data channel).
+ */
+export async function openDataChannel(session, request, label = request.dataChannelName) {
+  const cfg = await loadConfig();
+  const res = await apiFor(cfg)('POST', `/sessions/${session.sessionId}/datachannels/new`, { dataChannels: [request] });
+  const item = res.dataChannels[0];
+  if (item.errorCode) throw new Error(`datachannels/new: ${item.errorCode} ${item.errorDescription}`);
+  const policy = {};
+  for (const key of ['ordered', 'maxRetransmits', 'maxPacketLifeTime']) if (request[key] !== undefined) policy[key] = request[key];
+  const channel = session.pc.createDataChannel(label, { negotiated: true, id: item.id, ...policy });
+  channel.binaryType = 'arraybuffer';
+  await waitForChannel(channel);
+  return { channel, id: item.id, item };
+}
+
+/** `PUT datachannels/update` with `{ dataChannels }`; returns the response body. */
+export async function updateDataChannels(sessionId, dataChannels) {
+  const cfg = await loadConfig();
+  return apiFor(cfg)('PUT', `/sessions/${sessionId}/datachannels/update`, { dataChannels });
+}
+
+/** `PUT datachannels/close` with the ids; returns the response body (items may carry close_track_error). */
+export async function closeDataChannels(sessionId, ids) {
+  const cfg = await loadConfig();
+  const res = await fetch(`/v1/apps/${cfg.appId}/sessions/${sessionId}/datachannels/close`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${cfg.secret}` },
+    body: JSON.stringify({ dataChannels: ids.map((id) => ({ id })) }),
+  });
+  return res.json();
+}
+
+/** Everything `channel` receives from now on, in order: strings, and binary as Uint8Array. */
+export function recordMessages(channel) {
+  const messages = [];
+  channel.addEventListener('message', (e) => {
+    messages.push(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
+  });
+  return messages;
+}
+
+function waitForChannel(channel, timeoutMs = 10000) {
+  return new Promise((resolve, reject) => {
+    if (channel.readyState === 'open') return resolve();
+    const timer = setTimeout(() => reject(new Error(`data channel ${channel.label} did not open`)), timeoutMs);
+    channel.addEventListener('open', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+Object.assign(window.opencalls, {
+  dataSession,
+  legacyDataSession,
+  openDataChannel,
+  updateDataChannels,
+  closeDataChannels,
+  recordMessages,
+});
