@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       announce: { type: 'string' },
       bind: { type: 'string' },
       'port-range': { type: 'string' },
+      engine: { type: 'string' },
       config: { type: 'string' },
       'no-demo': { type: 'boolean' },
       'log-level': { type: 'string' },
@@ -70,6 +71,7 @@ Options (environment variable in brackets):
   --announce A[,B]       addresses put in ICE candidates (OPENCALLS_ANNOUNCE, default 127.0.0.1)
   --bind ADDR            media socket bind address (OPENCALLS_BIND, default 127.0.0.1)
   --port-range MIN-MAX   media UDP port range (OPENCALLS_PORT_RANGE)
+  --engine native|werift media engine (OPENCALLS_ENGINE): native = Rust socket, SRTP and routing
   --config FILE          JSON config file (OPENCALLS_CONFIG); flags override it
   --no-demo              do not serve the demo page
   --log-level LEVEL      pino level (OPENCALLS_LOG_LEVEL, default info)

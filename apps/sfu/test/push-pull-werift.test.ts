@@ -9,7 +9,7 @@ import type { TracksResponse } from './helpers/calls-api.js';
  * subscriber pulling both through the Calls API. Payload bytes must arrive intact, re-stamped with
  * the subscriber's SSRCs.
  */
-describe('push and pull with werift clients', () => {
+describe.each(['native', 'werift'] as const)('push and pull with werift clients (engine %s)', (engine) => {
   let server: TestServer;
   let pubPc: RTCPeerConnection;
   let subPc: RTCPeerConnection;
@@ -19,7 +19,7 @@ describe('push and pull with werift clients', () => {
   const received = { video: [] as RtpPacket[], audio: [] as RtpPacket[] };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ media: { engine } });
     pubPc = loopbackPeer();
     subPc = loopbackPeer();
   });
@@ -121,6 +121,20 @@ describe('push and pull with werift clients', () => {
       ['remote', pubSession, 'cam', 'active'],
       ['remote', pubSession, 'mic', 'active'],
     ]);
+  });
+
+  if (engine === 'native') test('engine native: one media port, media never reaches JS', () => {
+    const counters = server.sfu.service.engine.counters()!;
+    console.log(`native engine counters: ${JSON.stringify(counters)}`);
+    expect(counters.native.rtpForwarded).toBeGreaterThan(40);
+    expect(counters.native.mediaToJs).toBe(0);
+    expect(counters.deliveredToWerift.media).toBe(0);
+    expect(counters.deliveredToWerift.stun + counters.deliveredToWerift.dtls).toBeGreaterThan(0);
+    const port = server.sfu.service.engine.mediaPort;
+    for (const pc of [pubPc, subPc]) {
+      const remote = pc.remoteDescription!.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+      expect(remote.map((c) => Number(c.split(' ')[5]))).toEqual(remote.map(() => port));
+    }
   });
 
   test('tracks/close force on the subscriber stops that output only', async () => {

@@ -2,6 +2,7 @@ export { MediaEngine } from './media-engine.js';
 export {
   DEFAULT_MEDIA_ENGINE_OPTIONS,
   resolveMediaEngineOptions,
+  type MediaEngineKind,
   type MediaEngineOptions,
   type ResolvedMediaEngineOptions,
 } from './media-engine-options.js';
@@ -42,3 +43,6 @@ export {
   type SubscriberEndReason,
 } from './data-channel-subscriber.js';
 export { repairSctp, isSctpRepaired } from './werift-sctp-repairs.js';
+export type { MediaRouter, TrackSource } from './media-router.js';
+export { NativeMediaEngine, type NativeMediaEngineOptions } from './native-engine/native-media-engine.js';
+export type { EngineCounters } from './native-engine/engine-counters.js';

@@ -1,4 +1,11 @@
+/** `native`: Rust owns the media socket, SRTP, routing and RTCP; `werift`: werift does (the reference). */
+export type MediaEngineKind = 'native' | 'werift';
+
 export interface MediaEngineOptions {
+  /** Which media plane runs the PeerConnections' media (default `werift`). */
+  readonly engine?: MediaEngineKind;
+  /** Engine `native`: the REMB publishers get, bits per second (0 disables it). */
+  readonly rembBitrateBps?: number;
   /** Addresses put in the SFU's ICE candidates (default: 127.0.0.1). */
   readonly announcedAddresses?: readonly string[];
   /** Address the media sockets bind to (default: 127.0.0.1; 0.0.0.0 for all interfaces). */
@@ -14,6 +21,8 @@ export interface MediaEngineOptions {
 }
 
 export interface ResolvedMediaEngineOptions {
+  readonly engine: MediaEngineKind;
+  readonly rembBitrateBps: number;
   readonly announcedAddresses: readonly string[];
   readonly bindAddress: string;
   readonly portRange: [number, number] | undefined;
@@ -23,6 +32,8 @@ export interface ResolvedMediaEngineOptions {
 }
 
 export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.freeze({
+  engine: 'werift',
+  rembBitrateBps: 10_000_000,
   announcedAddresses: Object.freeze(['127.0.0.1']),
   bindAddress: '127.0.0.1',
   portRange: undefined,
@@ -39,7 +50,13 @@ export function resolveMediaEngineOptions(options: MediaEngineOptions = {}): Res
   if (range && !(range[0] > 0 && range[0] < range[1] && range[1] <= 65535)) {
     throw new TypeError(`media.portRange must be [min, max] with 0 < min < max <= 65535, got [${range.join(', ')}]`);
   }
+  const engine = options.engine ?? d.engine;
+  if (engine !== 'native' && engine !== 'werift') throw new TypeError(`media.engine must be "native" or "werift", got ${String(engine)}`);
+  const rembBitrateBps = options.rembBitrateBps ?? d.rembBitrateBps;
+  if (!(Number.isFinite(rembBitrateBps) && rembBitrateBps >= 0)) throw new TypeError(`media.rembBitrateBps must be ≥ 0, got ${rembBitrateBps}`);
   return Object.freeze({
+    engine,
+    rembBitrateBps,
     announcedAddresses: Object.freeze([...announced]),
     bindAddress: options.bindAddress ?? d.bindAddress,
     portRange: range ? ([range[0], range[1]] as [number, number]) : undefined,

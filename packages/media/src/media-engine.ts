@@ -1,5 +1,8 @@
 import { MediaPeer } from './media-peer.js';
 import { resolveMediaEngineOptions, type MediaEngineOptions, type ResolvedMediaEngineOptions } from './media-engine-options.js';
+import type { MediaRouter } from './media-router.js';
+import type { EngineCounters } from './native-engine/engine-counters.js';
+import { NativeMediaEngine } from './native-engine/native-media-engine.js';
 import { NativeRouter } from './native-router.js';
 import { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 
@@ -9,7 +12,8 @@ import { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
  */
 export class MediaEngine {
   readonly options: ResolvedMediaEngineOptions;
-  readonly router: NativeRouter;
+  /** The media plane: `NativeMediaEngine` (engine native) or `NativeRouter` (engine werift). */
+  readonly router: MediaRouter;
   /** Which simulcast layers are being sent (one bulk read for all publications). */
   readonly layerMonitor: SimulcastLayerMonitor;
   readonly #peers = new Set<MediaPeer>();
@@ -17,7 +21,16 @@ export class MediaEngine {
 
   constructor(options: MediaEngineOptions = {}) {
     this.options = resolveMediaEngineOptions(options);
-    this.router = new NativeRouter();
+    const o = this.options;
+    this.router =
+      o.engine === 'native'
+        ? new NativeMediaEngine({
+            bindAddress: o.bindAddress,
+            portRange: o.portRange,
+            rembBitrateBps: o.rembBitrateBps,
+            keyframeIntervalMs: Math.min(300, o.keyframeRequestIntervalMs),
+          })
+        : new NativeRouter();
     this.layerMonitor = new SimulcastLayerMonitor(this.router);
   }
 
@@ -30,6 +43,16 @@ export class MediaEngine {
   async closePeer(peer: MediaPeer): Promise<void> {
     this.#peers.delete(peer);
     await peer.close();
+  }
+
+  /** Engine native: the UDP port every PeerConnection uses. */
+  get mediaPort(): number | undefined {
+    return this.router instanceof NativeMediaEngine ? this.router.localPort : undefined;
+  }
+
+  /** Engine native: what happened to every datagram (undefined on engine werift). */
+  counters(): EngineCounters | undefined {
+    return this.router instanceof NativeMediaEngine ? this.router.counters() : undefined;
   }
 
   get peerCount(): number {

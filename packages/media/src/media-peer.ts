@@ -3,7 +3,7 @@ import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'w
 import { moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
-import type { NativeRouter } from './native-router.js';
+import type { MediaRouter } from './media-router.js';
 import type { Publication } from './publication.js';
 import { PublishedTrack } from './published-track.js';
 import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
@@ -13,6 +13,7 @@ import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
 import { PeerDataChannels } from './peer-data-channels.js';
 import { Subscription, type SubscriptionOptions } from './subscription.js';
+import type { MediaTransportStrategy } from './native-engine/media-transport-strategy.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
@@ -26,11 +27,13 @@ export interface MediaPeerEvents {
  */
 export class MediaPeer {
   readonly pc: RTCPeerConnection;
-  readonly #router: NativeRouter;
+  readonly #router: MediaRouter;
   readonly #options: ResolvedMediaEngineOptions;
   readonly #published = new Map<RTCRtpTransceiver, Publication>();
   readonly #subscriptions = new Map<RTCRtpTransceiver, Subscription>();
   readonly #listeners = new Set<MediaPeerEvents['connectionstatechange']>();
+  /** The engine's per-PeerConnection transport hooks (no-ops on engine werift). */
+  readonly #transport: MediaTransportStrategy;
   /** The state the session sees: werift's, plus silence → `disconnected` and ICE restarts. */
   readonly #connectivity: PeerConnectivity;
   /** Restart counts before an SFU offer with `iceRestart`, until its answer arrives. */
@@ -41,11 +44,12 @@ export class MediaPeer {
   readonly #layerMonitor: SimulcastLayerMonitor | undefined;
 
   /** `layerMonitor` is needed to receive simulcast; without it every push is one track. */
-  constructor(router: NativeRouter, options: ResolvedMediaEngineOptions, layerMonitor?: SimulcastLayerMonitor) {
+  constructor(router: MediaRouter, options: ResolvedMediaEngineOptions, layerMonitor?: SimulcastLayerMonitor) {
     this.#router = router;
     this.#options = options;
     this.#layerMonitor = layerMonitor;
-    this.pc = new RTCPeerConnection({
+    this.#transport = router.peerStrategy();
+    this.pc = new RTCPeerConnection(this.#transport.configure({
       iceServers: [],
       bundlePolicy: 'max-bundle',
       codecs: sfuCodecs(),
@@ -55,7 +59,8 @@ export class MediaPeer {
       iceAdditionalHostAddresses: [...options.announcedAddresses],
       iceInterfaceAddresses: { udp4: options.bindAddress },
       icePortRange: options.portRange,
-    });
+    }));
+    this.#transport.attach(this.pc);
     this.pc.ontrack = (event: RTCTrackEvent): void => this.#onTrack(event);
     this.#connectivity = new PeerConnectivity(this.pc, { disconnectedAfterMs: options.disconnectedAfterMs });
     this.#connectivity.onChange((state) => {
@@ -99,6 +104,7 @@ export class MediaPeer {
       },
       sdp,
     );
+    this.#transport.afterRemoteDescription();
     for (const mid of options.sendrecvMids ?? []) {
       const t = this.transceiverByMid(mid);
       if (t && !t.stopping && !t.stopped) t.setDirection('sendrecv');
@@ -130,6 +136,7 @@ export class MediaPeer {
       );
     }
     await this.#sdpStep('answer', () => this.pc.setRemoteDescription({ type: 'answer', sdp }), sdp);
+    this.#transport.afterRemoteDescription();
     const baseline = this.#restartBaseline;
     this.#restartBaseline = undefined;
     if (baseline) startRestartedIce(this.pc, baseline);
@@ -211,6 +218,7 @@ export class MediaPeer {
     this.#listeners.clear();
     this.#connectivity.close();
     await this.pc.close().catch(() => undefined);
+    this.#transport.close();
   }
 
   #onTrack(event: RTCTrackEvent): void {
@@ -229,6 +237,7 @@ export class MediaPeer {
     if (this.pc.iceGatheringState !== 'complete') {
       await this.pc.iceGatheringStateChange.watch((s) => s === 'complete', this.#options.gatherTimeoutMs).catch(() => undefined);
     }
+    this.#transport.afterLocalDescription();
     const sdp = this.pc.localDescription?.sdp ?? '';
     return keepCandidates(sdp, this.#options.announcedAddresses);
   }

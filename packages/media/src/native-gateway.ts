@@ -43,9 +43,62 @@ export interface NativeRouterBinding {
   close(): void;
 }
 
+export interface NativeMediaEngineOptions {
+  bindAddress: string;
+  port: number;
+  portRange?: number[];
+  rembBitrateBps?: number;
+  keyframeIntervalMs?: number;
+}
+
+/** How an endpoint's incoming stream is recognised: SSRC, or MID (+ RID) header extensions. */
+export interface NativeIncoming {
+  ssrc?: number;
+  mid?: string;
+  rid?: string;
+  midExtId?: number;
+  ridExtId?: number;
+}
+
+/** The raw binding's media engine (native/crates/sfu_binding/src/media_engine.rs). */
+export interface NativeMediaEngineBinding {
+  readonly localPort: number;
+  readonly localAddress: string;
+  layout(): number[];
+  counterNames(): string[];
+  nowMs(): number;
+  createEndpoint(): number;
+  closeEndpoint(endpoint: number): void;
+  bindUfrag(endpoint: number, ufrag: string): void;
+  send(endpoint: number, data: Uint8Array, host: string, port: number): void;
+  installSrtp(
+    endpoint: number,
+    profile: number,
+    localKey: Uint8Array,
+    localSalt: Uint8Array,
+    remoteKey: Uint8Array,
+    remoteSalt: Uint8Array,
+  ): void;
+  mapIncoming(endpoint: number, incoming: NativeIncoming, track: number): void;
+  createTrack(options: NativeTrackOptions): number;
+  closeTrack(track: number): void;
+  createRoute(track: number, options: NativeRouteOptions, output: number): number;
+  switchRouteSource(route: number, track: number): void;
+  setRouteOutput(route: number, output: number): void;
+  closeRoute(route: number): void;
+  requestKeyframe(track: number): boolean;
+  readActivity(handles: Uint32Array, lastPacketAtMs: Float64Array): number;
+  readTrackStats(track: number, out: Float64Array): void;
+  readRouteStats(route: number, out: Float64Array): void;
+  readCounters(out: Float64Array): number;
+  drainControl(out: Uint8Array, index: Uint32Array): number;
+  close(): void;
+}
+
 interface NativeModule {
   abiVersion(): number;
   BindingRouter: new () => NativeRouterBinding;
+  BindingMediaEngine?: new (options: NativeMediaEngineOptions, onControl: () => void) => NativeMediaEngineBinding;
 }
 
 let loaded: NativeModule | undefined;
@@ -74,6 +127,19 @@ function load(): NativeModule {
 export function createNativeRouter(): NativeRouterBinding {
   const mod = load();
   return callNative(() => new mod.BindingRouter());
+}
+
+/**
+ * Starts the native media engine: binds its UDP socket and starts its receive thread.
+ * `onControl` runs on the JS thread when STUN/DTLS datagrams wait for `drainControl`.
+ */
+export function createNativeMediaEngine(options: NativeMediaEngineOptions, onControl: () => void): NativeMediaEngineBinding {
+  const mod = load();
+  const Engine = mod.BindingMediaEngine;
+  if (!Engine) {
+    throw new NativeError('abi_mismatch', '@opencalls/native has no BindingMediaEngine (rebuild it with "pnpm run build:native")');
+  }
+  return callNative(() => new Engine(options, onControl));
 }
 
 /** Runs a native call and turns `"code: message"` errors into `NativeError(code)`. */

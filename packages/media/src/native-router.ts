@@ -1,4 +1,6 @@
 import { InvalidStateError } from '@opencalls/protocol';
+import type { MediaRouter } from './media-router.js';
+import { WERIFT_TRANSPORT, type MediaTransportStrategy } from './native-engine/media-transport-strategy.js';
 import {
   callNative,
   createNativeRouter,
@@ -32,10 +34,12 @@ export interface RouteStats {
 }
 
 /**
- * The native forwarder of one SFU process: publisher tracks, subscriber routes, activity stamps.
- * Output buffers are owned here and reused for every packet.
+ * The native forwarder of one SFU process on engine `werift`: publisher tracks, subscriber
+ * routes, activity stamps; werift receives and sends the packets. Output buffers are owned here
+ * and reused for every packet.
  */
-export class NativeRouter {
+export class NativeRouter implements MediaRouter {
+  readonly engine = 'werift' as const;
   readonly #binding: NativeRouterBinding;
   #out = new Uint8Array(MAX_PACKET_BYTES * INITIAL_OUTPUTS);
   #outIndex = new Uint32Array(3 * INITIAL_OUTPUTS);
@@ -55,7 +59,8 @@ export class NativeRouter {
     return this.#binding.nowMs();
   }
 
-  createTrack(options: NativeTrackOptions): TrackHandle {
+  /** The source is werift's business on this engine (PublishedTrack feeds `ingest`). */
+  createTrack(options: NativeTrackOptions, _source?: unknown): TrackHandle {
     this.#assertOpen('createTrack');
     return callNative(() => this.#binding.createTrack(options)) as TrackHandle;
   }
@@ -65,7 +70,8 @@ export class NativeRouter {
     callNative(() => this.#binding.closeTrack(track));
   }
 
-  createRoute(track: TrackHandle, options: NativeRouteOptions): RouteHandle {
+  /** The output is werift's sender on this engine (Subscription hands it the copies). */
+  createRoute(track: TrackHandle, options: NativeRouteOptions, _output?: unknown): RouteHandle {
     this.#assertOpen('createRoute');
     const route = callNative(() => this.#binding.createRoute(track, options)) as RouteHandle;
     this.#routes += 1;
@@ -116,6 +122,10 @@ export class NativeRouter {
     callNative(() => this.#binding.readRouteStats(route, this.#stats));
     const s = this.#stats;
     return { packetsForwarded: s[0]!, bytesForwarded: s[1]!, droppedWaitingKeyframe: s[2]! };
+  }
+
+  peerStrategy(): MediaTransportStrategy {
+    return WERIFT_TRANSPORT;
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { toNativeCodecs, toNativeExtensions } from './codecs.js';
-import type { NativeRouter, RouteHandle, TrackHandle, TrackStats } from './native-router.js';
+import type { MediaRouter } from './media-router.js';
+import type { RouteHandle, TrackHandle, TrackStats } from './native-router.js';
 import type { Subscription } from './subscription.js';
 
 export interface PublishedTrackOptions {
@@ -16,7 +17,7 @@ export class PublishedTrack {
   readonly handle: TrackHandle;
   readonly kind: 'audio' | 'video';
   readonly transceiver: RTCRtpTransceiver;
-  readonly #router: NativeRouter;
+  readonly #router: MediaRouter;
   readonly #track: MediaStreamTrack;
   readonly #subscriptions = new Map<RouteHandle, Subscription>();
   readonly #options: PublishedTrackOptions;
@@ -27,7 +28,7 @@ export class PublishedTrack {
   #lastKeyframeRequestMs = -Infinity;
   #closed = false;
 
-  constructor(router: NativeRouter, transceiver: RTCRtpTransceiver, track: MediaStreamTrack, options: PublishedTrackOptions) {
+  constructor(router: MediaRouter, transceiver: RTCRtpTransceiver, track: MediaStreamTrack, options: PublishedTrackOptions) {
     this.#router = router;
     this.#track = track;
     this.#options = options;
@@ -37,7 +38,7 @@ export class PublishedTrack {
       kind: this.kind,
       codecs: toNativeCodecs(transceiver.codecs),
       extensions: toNativeExtensions(transceiver.headerExtensions),
-    });
+    }, { transceiver });
     const { unSubscribe } = track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
       this.#router.ingest(this.handle, rtp.serialize(), this.#sink);
     });
@@ -75,6 +76,11 @@ export class PublishedTrack {
     if (this.#closed || this.kind !== 'video') return false;
     const now = performance.now();
     if (!options.force && now - this.#lastKeyframeRequestMs < this.#options.keyframeRequestIntervalMs) return false;
+    if (this.#router.requestKeyframe) {
+      // Engine native: the PLI is written and rate-limited natively.
+      this.#lastKeyframeRequestMs = now;
+      return this.#router.requestKeyframe(this.handle);
+    }
     const ssrc = this.#track.ssrc;
     if (ssrc === undefined) return false;
     this.#lastKeyframeRequestMs = now;

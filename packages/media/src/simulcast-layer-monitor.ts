@@ -1,4 +1,4 @@
-import type { NativeRouter } from './native-router.js';
+import type { MediaRouter } from './media-router.js';
 import type { SimulcastPublication } from './simulcast-publication.js';
 
 export interface SimulcastLayerMonitorOptions {
@@ -26,7 +26,7 @@ const INITIAL_ROWS = 256;
  * `mergeActivity` writes the newest layer time into that handle's row.
  */
 export class SimulcastLayerMonitor {
-  readonly #router: NativeRouter;
+  readonly #router: MediaRouter;
   readonly #options: Required<SimulcastLayerMonitorOptions>;
   readonly #publications = new Set<SimulcastPublication>();
   /** Layer track handle → its publication. */
@@ -38,7 +38,7 @@ export class SimulcastLayerMonitor {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(router: NativeRouter, options: SimulcastLayerMonitorOptions = {}) {
+  constructor(router: MediaRouter, options: SimulcastLayerMonitorOptions = {}) {
     this.#router = router;
     this.#options = { ...DEFAULT_SIMULCAST_LAYER_MONITOR_OPTIONS, ...options };
   }

@@ -1,6 +1,7 @@
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { toNativeCodecs, toNativeExtensions } from './codecs.js';
-import type { NativeRouter, RouteHandle, TrackHandle, TrackStats } from './native-router.js';
+import type { MediaRouter } from './media-router.js';
+import type { RouteHandle, TrackHandle, TrackStats } from './native-router.js';
 import type { SimulcastLayerState } from './simulcast-layer-choice.js';
 import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 import type { Subscription } from './subscription.js';
@@ -60,7 +61,7 @@ export class SimulcastPublication {
   readonly handle: TrackHandle;
   readonly kind: 'video' = 'video';
   readonly transceiver: RTCRtpTransceiver;
-  readonly #router: NativeRouter;
+  readonly #router: MediaRouter;
   readonly #monitor: SimulcastLayerMonitor;
   readonly #options: SimulcastPublicationOptions;
   readonly #layers: Layer[];
@@ -72,7 +73,7 @@ export class SimulcastPublication {
   #closed = false;
 
   constructor(
-    router: NativeRouter,
+    router: MediaRouter,
     monitor: SimulcastLayerMonitor,
     transceiver: RTCRtpTransceiver,
     options: SimulcastPublicationOptions,
@@ -88,7 +89,7 @@ export class SimulcastPublication {
     };
     this.handle = router.createTrack(nativeOptions);
     this.#layers = simulcastTracks(transceiver).map((track) => {
-      const layer = new Layer(track.rid!, router.createTrack(nativeOptions), track);
+      const layer = new Layer(track.rid!, router.createTrack(nativeOptions, { transceiver, rid: track.rid }), track);
       const { unSubscribe } = track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
         this.#router.ingest(layer.handle, rtp.serialize(), this.#sink);
       });
@@ -184,6 +185,11 @@ export class SimulcastPublication {
     if (!layer) return false;
     const now = performance.now();
     if (!options.force && now - layer.lastKeyframeRequestMs < this.#options.keyframeRequestIntervalMs) return false;
+    if (this.#router.requestKeyframe) {
+      // Engine native: the PLI is written and rate-limited natively.
+      layer.lastKeyframeRequestMs = now;
+      return this.#router.requestKeyframe(layer.handle);
+    }
     const ssrc = this.#layerSsrc(layer);
     if (ssrc === undefined) return false;
     layer.lastKeyframeRequestMs = now;

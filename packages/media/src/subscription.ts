@@ -1,7 +1,8 @@
 import type { TrackSimulcast } from '@opencalls/protocol';
 import type { RTCRtpTransceiver } from 'werift';
 import { toForwardedExtensions, toNativeCodecs } from './codecs.js';
-import type { NativeRouter, RouteHandle, RouteStats, TrackHandle } from './native-router.js';
+import type { MediaRouter } from './media-router.js';
+import type { RouteHandle, RouteStats, TrackHandle } from './native-router.js';
 import type { Publication } from './publication.js';
 import { chooseSimulcastLayer, resolveSimulcastPreference, type SimulcastPreference } from './simulcast-layer-choice.js';
 import { SimulcastPublication } from './simulcast-publication.js';
@@ -24,7 +25,7 @@ export class Subscription {
   readonly route: RouteHandle;
   readonly transceiver: RTCRtpTransceiver;
   #publisher: Publication;
-  readonly #router: NativeRouter;
+  readonly #router: MediaRouter;
   readonly #unsubscribePli: () => void;
   #onClose: (() => void) | undefined;
   #closed = false;
@@ -39,7 +40,7 @@ export class Subscription {
    */
   readonly #attached = new Set<Publication>();
 
-  constructor(router: NativeRouter, publisher: Publication, transceiver: RTCRtpTransceiver, options: SubscriptionOptions = {}) {
+  constructor(router: MediaRouter, publisher: Publication, transceiver: RTCRtpTransceiver, options: SubscriptionOptions = {}) {
     this.#router = router;
     this.#publisher = publisher;
     this.#simulcast = options.simulcast;
@@ -52,7 +53,7 @@ export class Subscription {
       ssrc: sender.ssrc,
       codecs: toNativeCodecs(transceiver.codecs),
       extensions: toForwardedExtensions(transceiver.headerExtensions),
-    });
+    }, transceiver);
     publisher.attach(this.route, this);
     this.#attached.add(publisher);
     const { unSubscribe } = sender.onPictureLossIndication.subscribe(() => {

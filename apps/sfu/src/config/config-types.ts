@@ -30,6 +30,12 @@ export interface SfuConfig {
     readonly announcedAddresses: readonly string[];
     readonly bindAddress: string;
     readonly portRange?: readonly [number, number];
+    /**
+     * `native`: Rust owns the media UDP socket (one port for all sessions), SRTP, routing and
+     * RTCP; werift sees only STUN, DTLS and SCTP. `werift`: werift's sockets and SRTP, the
+     * reference (config `media.engine`, flag `--engine`, env `OPENCALLS_ENGINE`).
+     */
+    readonly engine: 'native' | 'werift';
   };
   /** Session limits and timeouts (defaults equal Cloudflare's). */
   readonly limits: {

@@ -5,11 +5,14 @@ import type { SfuConfig } from './config-types.js';
 export const DEFAULT_APP_ID = 'opencalls-dev-app';
 export const DEFAULT_APP_SECRET = 'opencalls-dev-secret';
 
+/** The media engine unless configured (see `SfuConfig.media.engine`). */
+export const ENGINE_DEFAULT: SfuConfig['media']['engine'] = 'werift';
+
 export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
   host: '127.0.0.1',
   port: 8787,
   apps: Object.freeze([{ appId: DEFAULT_APP_ID, secret: DEFAULT_APP_SECRET, name: 'default' }]),
-  media: Object.freeze({ announcedAddresses: Object.freeze(['127.0.0.1']), bindAddress: '127.0.0.1' }),
+  media: Object.freeze({ announcedAddresses: Object.freeze(['127.0.0.1']), bindAddress: '127.0.0.1', engine: ENGINE_DEFAULT }),
   limits: Object.freeze({
     callsPerSecond: DEFAULT_CALLS_LIMITS.callsPerSecond,
     tracksPerCall: DEFAULT_CALLS_LIMITS.tracksPerCall,

@@ -10,6 +10,7 @@ export interface CliValues {
   announce?: string | undefined;
   bind?: string | undefined;
   'port-range'?: string | undefined;
+  engine?: string | undefined;
   config?: string | undefined;
   'no-demo'?: boolean | undefined;
   'log-level'?: string | undefined;
@@ -43,6 +44,11 @@ export function loadCliConfig(values: CliValues, env: NodeJS.ProcessEnv): { inpu
     const m = /^(\d+)-(\d+)$/.exec(range);
     if (!m) throw new Error(`--port-range must look like 40000-49999, got ${range}`);
     input.media = { ...input.media, portRange: [Number(m[1]), Number(m[2])] };
+  }
+  const engine = pick(values.engine, 'OPENCALLS_ENGINE');
+  if (engine !== undefined) {
+    if (engine !== 'native' && engine !== 'werift') throw new Error(`--engine must be native or werift, got ${engine}`);
+    input.media = { ...input.media, engine };
   }
   const level = pick(values['log-level'], 'OPENCALLS_LOG_LEVEL');
   if (level) input.logLevel = level;

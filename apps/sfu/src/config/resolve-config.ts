@@ -48,6 +48,9 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
   }
   const media = { ...DEFAULT_CONFIG.media, ...input.media };
   if (media.announcedAddresses.length === 0) throw new TypeError('config.media.announcedAddresses must not be empty');
+  if (media.engine !== 'native' && media.engine !== 'werift') {
+    throw new TypeError(`config.media.engine must be "native" or "werift", got ${JSON.stringify(media.engine)}`);
+  }
   return Object.freeze({
     host: input.host ?? DEFAULT_CONFIG.host,
     port,

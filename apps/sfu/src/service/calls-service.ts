@@ -69,6 +69,7 @@ export class CallsService {
       announcedAddresses: config.media.announcedAddresses,
       bindAddress: config.media.bindAddress,
       portRange: config.media.portRange,
+      engine: config.media.engine,
       disconnectedAfterMs: config.limits.disconnectedAfterMs,
     });
     this.#gc = new InactivityGc({ source: this.engine, timers: this.timers, options: sessionOptions });

@@ -13,6 +13,7 @@
 //! packets and drops them.
 
 pub mod activity;
+pub mod engine;
 pub mod error;
 pub mod forwarder;
 pub mod keyframe;

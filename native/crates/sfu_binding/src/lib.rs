@@ -5,6 +5,7 @@
 //! `internal_error` exception instead of aborting the process.
 
 mod errors;
+mod media_engine;
 mod options;
 mod router;
 mod srtp;
@@ -23,3 +24,4 @@ pub fn abi_version() -> u32 {
 pub use options::{BindingCodec, BindingExtension, BindingRouteOptions, BindingTrackOptions};
 pub use router::BindingRouter;
 pub use srtp::BindingSrtpContext;
+pub use media_engine::{BindingIncoming, BindingMediaEngine, BindingMediaEngineOptions};

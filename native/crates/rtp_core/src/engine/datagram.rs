@@ -1,0 +1,276 @@
+//! The per-datagram path, all on the receive thread: demultiplex (RFC 7983), hand STUN and DTLS
+//! to the control queue, and keep SRTP and SRTCP native — decrypt (with replay check), find the
+//! track, route, rewrite, cache for NACK, encrypt per output endpoint, batch the sends; answer
+//! subscriber feedback (PLI, FIR, NACK).
+
+use std::net::SocketAddr;
+
+use super::counters::Counter;
+use super::endpoint::MAX_SSRCS_PER_ENDPOINT;
+use super::state::State;
+use crate::activity::Clock;
+use crate::demux::{classify, DatagramKind};
+use crate::rtcp::{self, RtcpPacket};
+use crate::rtp::RtpPacket;
+use crate::srtp::SrtpError;
+use crate::stun::{local_ufrag, StunView};
+
+/// NACKed sequence numbers answered per NACK packet at most.
+const MAX_NACK_SEQS: usize = 256;
+
+impl<C: Clock> State<C> {
+    /// One received datagram: `buf` is its receive slot with the bytes in `..len`; SRTP is
+    /// decrypted in place.
+    pub fn on_datagram(&mut self, from: SocketAddr, buf: &mut [u8], len: usize, truncated: bool) {
+        self.counters.inc(Counter::RxDatagrams);
+        self.counters.add(Counter::RxBytes, len as u64);
+        if truncated {
+            self.counters.inc(Counter::DropOversized);
+            return;
+        }
+        let Some(data) = buf.get_mut(..len) else {
+            self.counters.inc(Counter::DropOversized);
+            return;
+        };
+        match classify(data) {
+            DatagramKind::Stun => self.on_stun(from, data),
+            DatagramKind::Dtls => match self.endpoints.by_addr(&from) {
+                Some(id) => {
+                    self.control.push(id, from, data, &mut self.counters);
+                }
+                None => self.counters.inc(Counter::DropUnknownEndpoint),
+            },
+            DatagramKind::Rtp => self.on_srtp(from, data),
+            DatagramKind::Rtcp => self.on_srtcp(from, data),
+            DatagramKind::Other => self.counters.inc(Counter::DropMalformed),
+        }
+    }
+
+    /// A STUN message goes to the endpoint whose ufrag leads its USERNAME (a check from the
+    /// peer; its source becomes one of the endpoint's addresses), else to the endpoint of its
+    /// source address (a response to one of werift's checks).
+    fn on_stun(&mut self, from: SocketAddr, data: &[u8]) {
+        let Some(view) = StunView::parse(data) else {
+            self.counters.inc(Counter::DropMalformed);
+            return;
+        };
+        let by_ufrag = view
+            .username()
+            .map(local_ufrag)
+            .and_then(|u| self.endpoints.by_ufrag(u));
+        let id = match by_ufrag {
+            Some(id) => {
+                self.endpoints.learn(id, from);
+                id
+            }
+            None => match self.endpoints.by_addr(&from) {
+                Some(id) => id,
+                None => {
+                    self.counters.inc(Counter::DropUnknownEndpoint);
+                    return;
+                }
+            },
+        };
+        self.control.push(id, from, data, &mut self.counters);
+    }
+
+    fn on_srtp(&mut self, from: SocketAddr, data: &mut [u8]) {
+        let now = self.now_ms();
+        let Some(id) = self.endpoints.by_addr(&from) else {
+            self.counters.inc(Counter::DropUnknownEndpoint);
+            return;
+        };
+        let ep = self.endpoints.get_mut(id).expect("mapped endpoint exists");
+        let Some(srtp) = ep.srtp.as_mut() else {
+            self.counters.inc(Counter::DropNoKeys);
+            return;
+        };
+        let n = match srtp.inbound.unprotect_rtp(data) {
+            Ok(n) => n,
+            Err(e) => {
+                self.counters.inc(srtp_drop(&e));
+                return;
+            }
+        };
+        ep.media_addr = Some(from);
+        self.counters.inc(Counter::RtpIn);
+        let plain = &data[..n];
+        let Ok(pkt) = RtpPacket::parse(plain) else {
+            self.counters.inc(Counter::DropMalformed);
+            return;
+        };
+        let Some(track) = ep.incoming.resolve(&pkt) else {
+            self.counters.inc(Counter::DropUnknownSsrc);
+            return;
+        };
+        let ssrc = pkt.ssrc();
+        let clock_rate = match self.tracks.get_mut(&track) {
+            Some(t) => {
+                t.last_ssrc = Some(ssrc);
+                t.clock_rate
+            }
+            None => 90_000,
+        };
+        if ep.receive.len() < MAX_SSRCS_PER_ENDPOINT || ep.receive.contains_key(&ssrc) {
+            ep.receive.entry(ssrc).or_default().on_packet(
+                pkt.sequence_number(),
+                pkt.timestamp(),
+                now,
+                clock_rate,
+            );
+        }
+        self.forward(track, plain, now);
+    }
+
+    /// Routes one decrypted packet of `track` to every subscriber.
+    fn forward(&mut self, track: u32, plain: &[u8], now: f64) {
+        let State {
+            router,
+            routes,
+            endpoints,
+            counters,
+            out,
+            fwd_buf,
+            fwd_index,
+            ..
+        } = self;
+        let Ok(count) = router.ingest(track, plain, fwd_buf, fwd_index) else {
+            return;
+        };
+        for i in 0..count as usize {
+            let route = fwd_index[3 * i];
+            let offset = fwd_index[3 * i + 1] as usize;
+            let len = fwd_index[3 * i + 2] as usize;
+            let copy = &fwd_buf[offset..offset + len];
+            let Some(r) = routes.get_mut(&route) else {
+                continue;
+            };
+            let Some(ep) = endpoints.get_mut(r.endpoint) else {
+                counters.inc(Counter::DropNoOutput);
+                continue;
+            };
+            let (Some(pair), Some(to)) = (ep.srtp.as_mut(), ep.media_addr) else {
+                counters.inc(Counter::DropNoOutput);
+                continue;
+            };
+            let Ok(pkt) = RtpPacket::parse(copy) else {
+                continue;
+            };
+            if let Some(cache) = r.cache.as_mut() {
+                cache.store(pkt.sequence_number(), copy);
+            }
+            r.send.on_packet(pkt.timestamp(), pkt.payload().len(), now);
+            let sent = out.push(to, counters, |slot| {
+                slot.get_mut(..len)?.copy_from_slice(copy);
+                pair.outbound.protect_rtp(slot, len).ok()
+            });
+            if sent {
+                counters.inc(Counter::RtpForwarded);
+                counters.add(Counter::RtpForwardedBytes, len as u64);
+            } else {
+                counters.inc(Counter::DropNoOutput);
+            }
+        }
+    }
+
+    fn on_srtcp(&mut self, from: SocketAddr, data: &mut [u8]) {
+        let now = self.now_ms();
+        let Some(id) = self.endpoints.by_addr(&from) else {
+            self.counters.inc(Counter::DropUnknownEndpoint);
+            return;
+        };
+        let ep = self.endpoints.get_mut(id).expect("mapped endpoint exists");
+        let Some(srtp) = ep.srtp.as_mut() else {
+            self.counters.inc(Counter::DropNoKeys);
+            return;
+        };
+        let n = match srtp.inbound.unprotect_rtcp(data) {
+            Ok(n) => n,
+            Err(e) => {
+                self.counters.inc(srtp_drop(&e));
+                return;
+            }
+        };
+        ep.media_addr = Some(from);
+        self.counters.inc(Counter::RtcpIn);
+        for packet in rtcp::iter(&data[..n]) {
+            match packet {
+                Ok(RtcpPacket::SenderReport(sr)) => {
+                    if let Some(stats) = self
+                        .endpoints
+                        .get_mut(id)
+                        .and_then(|ep| ep.receive.get_mut(&sr.ssrc()))
+                    {
+                        stats.on_sender_report(sr.ntp(), now);
+                    }
+                }
+                Ok(RtcpPacket::Pli { media_ssrc, .. }) => self.on_keyframe_request(id, media_ssrc, now),
+                Ok(RtcpPacket::Fir { entries, .. }) => {
+                    for (media_ssrc, _) in entries {
+                        self.on_keyframe_request(id, media_ssrc, now);
+                    }
+                }
+                Ok(RtcpPacket::Nack { media_ssrc, pairs, .. }) => self.on_nack(id, media_ssrc, pairs),
+                Ok(_) => {}
+                Err(_) => self.counters.inc(Counter::DropMalformed),
+            }
+        }
+    }
+
+    /// A subscriber asks for a keyframe of one of its streams: ask that stream's source.
+    fn on_keyframe_request(&mut self, id: u32, media_ssrc: u32, now: f64) {
+        self.counters.inc(Counter::KeyframeRequestsReceived);
+        let Some(route) = self.endpoints.get(id).and_then(|ep| ep.outputs.get(&media_ssrc).copied()) else {
+            return;
+        };
+        let Ok((source, pending)) = self.router.route_sources(route) else {
+            return;
+        };
+        self.request_keyframe(source, now, false);
+        if let Some(p) = pending {
+            self.request_keyframe(p, now, false);
+        }
+    }
+
+    /// Resends what the route's retransmission cache still holds (same SSRC and sequence
+    /// number: RFC 4585 generic NACK without RTX).
+    fn on_nack(&mut self, id: u32, media_ssrc: u32, lost: impl Iterator<Item = u16>) {
+        self.counters.inc(Counter::NackReceived);
+        let State {
+            routes,
+            endpoints,
+            counters,
+            out,
+            ..
+        } = self;
+        let Some(ep) = endpoints.get_mut(id) else {
+            return;
+        };
+        let Some(r) = ep.outputs.get(&media_ssrc).and_then(|route| routes.get_mut(route)) else {
+            return;
+        };
+        let (Some(pair), Some(to), Some(cache)) = (ep.srtp.as_mut(), ep.media_addr, r.cache.as_ref()) else {
+            return;
+        };
+        for seq in lost.take(MAX_NACK_SEQS) {
+            let Some(packet) = cache.get(seq) else {
+                counters.inc(Counter::NackMissed);
+                continue;
+            };
+            let len = packet.len();
+            let sent = out.push(to, counters, |slot| {
+                slot.get_mut(..len)?.copy_from_slice(packet);
+                pair.outbound.protect_rtp(slot, len).ok()
+            });
+            counters.inc(if sent { Counter::NackResent } else { Counter::NackMissed });
+        }
+    }
+}
+
+fn srtp_drop(e: &SrtpError) -> Counter {
+    match e {
+        SrtpError::Replayed { .. } => Counter::DropReplay,
+        SrtpError::AuthFailed => Counter::DropAuth,
+        _ => Counter::DropMalformed,
+    }
+}
