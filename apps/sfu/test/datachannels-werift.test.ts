@@ -35,6 +35,9 @@ describe('DataChannels with werift clients', () => {
   let atPublisher: Message[];
   let atSub1: Message[];
   let atSub2: Message[];
+  /** alpha, beta, gamma: the publisher's ends and sub1's ends. */
+  let pubStreams: RTCDataChannel[];
+  let sub1Streams: RTCDataChannel[];
 
   const WAIT_FOR_ACK_MS = 1500;
 
@@ -124,6 +127,7 @@ describe('DataChannels with werift clients', () => {
     const created = await dc.create(pub.sessionId, names.map((dataChannelName) => ({ location: 'local' as const, dataChannelName })));
     expect(created.body.dataChannels!.map((c) => c.id)).toEqual([2, 3, 4]);
     const pubChannels = created.body.dataChannels!.map((c) => openNegotiated(pub.pc, c.dataChannelName!, c.id!));
+    pubStreams = pubChannels;
 
     const subRes = await dc.create(
       sub1.sessionId,
@@ -134,7 +138,8 @@ describe('DataChannels with werift clients', () => {
       ['beta', 3],
       ['gamma', 4],
     ]);
-    const received = subRes.body.dataChannels!.map((c) => record(openNegotiated(sub1.pc, c.dataChannelName!, c.id!)));
+    sub1Streams = subRes.body.dataChannels!.map((c) => openNegotiated(sub1.pc, c.dataChannelName!, c.id!));
+    const received = sub1Streams.map((c) => record(c));
 
     const perChannel = 100;
     for (let i = 0; i < perChannel; i++) {
@@ -264,5 +269,21 @@ describe('DataChannels with werift clients', () => {
     // A new subscription to the closed channel finds nothing.
     const late = await dc.create(sub1.sessionId, [{ location: 'remote', sessionId: pub.sessionId, dataChannelName: 'chat' }]);
     expect(onlyItem(late).errorCode).toBe('not_found_track_error');
+  });
+
+  test('a client closing its end: a subscriber\'s record goes inactive; a publisher\'s takes its subscriptions along', async () => {
+    const statusOf = async (sessionId: string, name: string): Promise<string | undefined> =>
+      (await dc.listed(sessionId)).find((c) => c.dataChannelName === name)?.status;
+    // sub1 closes its end of "beta" (an SCTP stream reset): only that subscription ends.
+    sub1Streams[1]!.close();
+    await waitUntil(async () => (await statusOf(sub1.sessionId, 'beta')) === 'inactive', 10_000);
+    expect(await statusOf(pub.sessionId, 'beta')).toBe('active');
+    // The publisher closes "alpha": the publication ends, and with it sub1's subscription.
+    const sub1AlphaClosed = new Promise<void>((resolve) => sub1Streams[0]!.stateChange.subscribe((st) => st === 'closed' && resolve()));
+    pubStreams[0]!.close();
+    await waitUntil(async () => (await statusOf(pub.sessionId, 'alpha')) === 'inactive', 10_000);
+    expect(await statusOf(sub1.sessionId, 'alpha')).toBe('inactive');
+    await sub1AlphaClosed;
+    expect(await statusOf(sub1.sessionId, 'gamma')).toBe('active');
   });
 });

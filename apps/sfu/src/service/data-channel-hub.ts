@@ -54,7 +54,7 @@ export class DataChannelHub {
     options.registry.on('sessioncreated', (session) => this.#watch(session));
   }
 
-  /** The relay of the live channel `dataChannelName` that session `sessionId` publishes. */
+  /** The relay of a live published channel (`record`, a local channel of `publisher`). */
   findRelay(publisher: Session | undefined, record: DataChannelRecord | undefined): DataChannelRelay | undefined {
     if (!publisher || !record || record.location !== 'local' || record.status === 'inactive') return undefined;
     const relay = this.#sessions.get(publisher.id)?.published.get(record.id);
