@@ -8,14 +8,14 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
  * through the Calls API, page B pulls both from another session; B must decode A's video at A's
  * resolution and receive audio.
  */
-describe('Chromium push → SFU → Chromium pull', () => {
+describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium pull (engine %s)', (engine) => {
   let server: TestServer;
   let browser: Browser;
   let pageA: Page;
   let pageB: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ media: { engine } });
     browser = await launchChromium();
     const context = await browser.newContext();
     pageA = await context.newPage();
@@ -70,4 +70,21 @@ describe('Chromium push → SFU → Chromium pull', () => {
     expect(result.stats.video.frameHeight).toBe(pushed.height);
     expect(result.stats.audio.packetsReceived).toBeGreaterThan(20);
   });
+
+  if (engine === 'native') {
+    test('engine native: > 1000 packets forwarded natively, no media datagram delivered to JS', async () => {
+      const engineOf = server.sfu.service.engine;
+      const deadline = Date.now() + 30_000;
+      while ((engineOf.counters()?.native.rtpForwarded ?? 0) <= 1000 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const counters = engineOf.counters()!;
+      console.log(`native engine counters: ${JSON.stringify(counters)}`);
+      expect(counters.native.rtpForwarded).toBeGreaterThan(1000);
+      expect(counters.native.mediaToJs).toBe(0);
+      expect(counters.deliveredToWerift.media).toBe(0);
+      expect(counters.native.rtcpIn).toBeGreaterThan(0);
+      expect(counters.native.dropAuth + counters.native.dropReplay).toBe(0);
+    });
+  }
 });
