@@ -17,7 +17,7 @@ interface Pushed {
  * inactive. The audio pull is B's first m= section, its BUNDLE tag: closing it moves B's transport
  * (Chrome opens a new ICE + DTLS transport for the new tag; see packages/media bundle-tag-move.ts).
  */
-describe('Chromium: close one pulled track with a renegotiation', () => {
+describe.each(['native', 'werift'] as const)('Chromium: close one pulled track with a renegotiation (engine %s)', (engine) => {
   let server: TestServer;
   let browser: Browser;
   let pageA: Page;
@@ -27,7 +27,7 @@ describe('Chromium: close one pulled track with a renegotiation', () => {
   let mids: { video: string; audio: string };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ media: { engine } });
     browser = await launchChromium();
     const context = await browser.newContext();
     pageA = await context.newPage();
@@ -93,7 +93,7 @@ describe('Chromium: close one pulled track with a renegotiation', () => {
       // Watch the video after the renegotiation (bounded).
       let resumedMs: number | undefined;
       let later = afterClose;
-      const deadline = closedAt + 10_000;
+      const deadline = closedAt + 15_000;
       while (performance.now() < deadline) {
         later = await oc.inboundStats(sub.pc);
         if (resumedMs === undefined && later.video.framesDecoded > afterClose.video.framesDecoded) resumedMs = performance.now() - closedAt;
