@@ -134,6 +134,99 @@ export function transceiverStates(pc) {
 
 Object.assign(window.opencalls, { closeTracks, transceiverStates });
 
+// ── simulcast (calls-api.md §3.2 item 7, §3.4, §6.2) ──────────────────────────────────────────
+
+/**
+ * Pushes one video track with simulcast, the echo-simulcast way: `sendEncodings` with rids (by
+ * default f/h/q at scaleResolutionDownBy 1/2/4). Returns { pc, sessionId, trackName, mid }.
+ */
+export async function pushSimulcast(track, encodings = [
+  { rid: 'f', scaleResolutionDownBy: 1 },
+  { rid: 'h', scaleResolutionDownBy: 2 },
+  { rid: 'q', scaleResolutionDownBy: 4 },
+]) {
+  const cfg = await loadConfig();
+  const api = apiFor(cfg);
+  const { sessionId } = await api('POST', '/sessions/new');
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  const transceiver = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: encodings });
+  await pc.setLocalDescription(await pc.createOffer());
+  const res = await api('POST', `/sessions/${sessionId}/tracks/new`, {
+    sessionDescription: { type: 'offer', sdp: pc.localDescription.sdp },
+    tracks: [{ location: 'local', mid: transceiver.mid, trackName: track.id }],
+  });
+  await pc.setRemoteDescription(res.sessionDescription);
+  await waitFor(pc, (p) => p.connectionState === 'connected', 'the push PeerConnection to connect');
+  return { pc, sessionId, trackName: track.id, mid: transceiver.mid };
+}
+
+/**
+ * Pulls one track with `simulcast` preferences (e.g. { preferredRid: 'h' }) on a new session.
+ * Returns { pc, sessionId, mid, stream, item } (item = the response's track).
+ */
+export async function pullSimulcast(remoteSessionId, trackName, simulcast) {
+  const cfg = await loadConfig();
+  const api = apiFor(cfg);
+  const { sessionId } = await api('POST', '/sessions/new');
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  const stream = new MediaStream();
+  pc.addEventListener('track', (e) => stream.addTrack(e.track));
+  const res = await api('POST', `/sessions/${sessionId}/tracks/new`, {
+    tracks: [{ location: 'remote', sessionId: remoteSessionId, trackName, ...(simulcast ? { simulcast } : {}) }],
+  });
+  await pc.setRemoteDescription(res.sessionDescription);
+  await pc.setLocalDescription(await pc.createAnswer());
+  await api('PUT', `/sessions/${sessionId}/renegotiate`, {
+    sessionDescription: { type: 'answer', sdp: pc.localDescription.sdp },
+  });
+  const item = res.tracks[0];
+  return { pc, sessionId, mid: item.mid, stream, item };
+}
+
+/** `PUT tracks/update` with `{ tracks }`; returns the response body. */
+export async function updateTracks(sessionId, tracks) {
+  const cfg = await loadConfig();
+  return apiFor(cfg)('PUT', `/sessions/${sessionId}/tracks/update`, { tracks });
+}
+
+/** The simulcast sender's layers as it encodes them: [{ rid, frameWidth, frameHeight, framesEncoded, bytesSent }]. */
+export async function outboundLayers(pc) {
+  const report = await pc.getStats();
+  const out = [];
+  report.forEach((s) => {
+    if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+    out.push({
+      rid: s.rid ?? '',
+      frameWidth: s.frameWidth ?? 0,
+      frameHeight: s.frameHeight ?? 0,
+      framesEncoded: s.framesEncoded ?? 0,
+      bytesSent: s.bytesSent ?? 0,
+      qualityLimitationReason: s.qualityLimitationReason ?? '',
+    });
+  });
+  return out.sort((a, b) => (a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0));
+}
+
+/** The received video of a pulling PeerConnection: { ssrc, frameWidth, frameHeight, framesDecoded, keyFramesDecoded, packetsReceived } or null. */
+export async function inboundVideo(pc) {
+  const report = await pc.getStats();
+  let out = null;
+  report.forEach((s) => {
+    if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+    out = {
+      ssrc: s.ssrc,
+      frameWidth: s.frameWidth ?? 0,
+      frameHeight: s.frameHeight ?? 0,
+      framesDecoded: s.framesDecoded ?? 0,
+      keyFramesDecoded: s.keyFramesDecoded ?? 0,
+      packetsReceived: s.packetsReceived ?? 0,
+    };
+  });
+  return out;
+}
+
+Object.assign(window.opencalls, { pushSimulcast, pullSimulcast, updateTracks, outboundLayers, inboundVideo });
+
 // ── DataChannels (calls-api.md §3.7, §6.3) ───────────────────────────────────────────────────
 
 const SERVER_EVENTS = { location: 'remote', dataChannelName: 'server-events' };

@@ -99,7 +99,7 @@ function expectContinuous(packets: readonly RtpPacket[]): void {
   }
 }
 
-describe('simulcast with werift clients: layers, preferences, tracks/update', () => {
+describe.each(['native', 'werift'] as const)('simulcast with werift clients: layers, preferences, tracks/update (engine %s)', (engine) => {
   let server: TestServer;
   let pubPc: RTCPeerConnection;
   let sim: SimulcastSender;
@@ -113,7 +113,7 @@ describe('simulcast with werift clients: layers, preferences, tracks/update', ()
   let received: Received;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ media: { engine } });
     pubPc = simulcastPublisherPeer();
     plainPc = loopbackPeer();
     subPc = loopbackPeer();
@@ -344,13 +344,13 @@ describe('simulcast with werift clients: layers, preferences, tracks/update', ()
   });
 });
 
-describe('a simulcast publication is active while any of its layers sends (inactivity GC, 2 s)', () => {
+describe.each(['native', 'werift'] as const)('a simulcast publication is active while any of its layers sends (inactivity GC, 2 s; engine %s)', (engine) => {
   let server: TestServer;
   let pubPc: RTCPeerConnection;
   let sim: SimulcastSender;
 
   beforeAll(async () => {
-    server = await startTestServer({ limits: { trackInactivityMs: 2000, gcIntervalMs: 100 } });
+    server = await startTestServer({ limits: { trackInactivityMs: 2000, gcIntervalMs: 100 }, media: { engine } });
     pubPc = simulcastPublisherPeer();
   });
   afterAll(async () => {

@@ -7,7 +7,6 @@ import {
   useRepairedRtpStreamId,
   useSdesMid,
   useSdesRTPStreamId,
-  useTransportWideCC,
   useVP8,
   useVP9,
   type RTCRtpHeaderExtensionParameters,
@@ -33,13 +32,19 @@ export function sfuCodecs(): { audio: RTCRtpCodecParameters[]; video: RTCRtpCode
   };
 }
 
+/**
+ * No transport-wide-cc: werift answers `transport-cc` feedback but its per-receiver TWCC reports
+ * are sparse and wrong, and a Chromium publisher fed them drops its estimate to ~300 kbps within
+ * seconds (only the lowest simulcast layer survives). Without the extension Chromium estimates
+ * from RTCP loss reports and REMB instead. Correct transport-wide feedback is media-plane work.
+ */
 export function sfuHeaderExtensions(): {
   audio: RTCRtpHeaderExtensionParameters[];
   video: RTCRtpHeaderExtensionParameters[];
 } {
   return {
-    audio: [useSdesMid(), useAbsSendTime(), useAudioLevelIndication(), useTransportWideCC()],
-    video: [useSdesMid(), useAbsSendTime(), useTransportWideCC(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
+    audio: [useSdesMid(), useAbsSendTime(), useAudioLevelIndication()],
+    video: [useSdesMid(), useAbsSendTime(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
   };
 }
 

@@ -6,17 +6,24 @@ export interface SimulcastLayerMonitorOptions {
   readonly intervalMs?: number;
   /** A layer with no packet for this long is unavailable (Calls `ridNotAvailable`). */
   readonly layerTimeoutMs?: number;
+  /** The REMB each simulcast publisher gets: the most it may send (all layers together). */
+  readonly publisherBitrateBps?: number;
+  /** How often that REMB is repeated. */
+  readonly bitrateHintIntervalMs?: number;
 }
 
 export const DEFAULT_SIMULCAST_LAYER_MONITOR_OPTIONS: Required<SimulcastLayerMonitorOptions> = Object.freeze({
   intervalMs: 250,
   layerTimeoutMs: 1500,
+  publisherBitrateBps: 5_000_000,
+  bitrateHintIntervalMs: 500,
 });
 
 const INITIAL_ROWS = 256;
 
 /**
- * Watches which simulcast layers are being sent. Every `intervalMs` (only while a simulcast
+ * Watches which simulcast layers are being sent (and keeps telling simulcast publishers, by REMB,
+ * that they may send all their layers). Every `intervalMs` (only while a simulcast
  * publication exists) it reads ALL native tracks' last-packet times in one `readActivity` call and
  * hands each publication its layers' times; a publication whose layers came or went re-chooses its
  * subscribers' layers. Nothing here runs per packet.
@@ -84,7 +91,11 @@ export class SimulcastLayerMonitor {
       this.#byLayer.get(handle)?.recordLayerActivity(handle, this.#times[i]!);
     }
     const now = this.#router.nowMs();
-    for (const publication of [...this.#publications]) publication.applyLayerActivity(now, this.#options.layerTimeoutMs);
+    const { layerTimeoutMs, publisherBitrateBps, bitrateHintIntervalMs } = this.#options;
+    for (const publication of [...this.#publications]) {
+      publication.applyLayerActivity(now, layerTimeoutMs);
+      publication.hintBitrate(now, publisherBitrateBps, bitrateHintIntervalMs);
+    }
   }
 
   /**

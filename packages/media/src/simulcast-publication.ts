@@ -1,4 +1,10 @@
-import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
+import {
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+  type MediaStreamTrack,
+  type RTCRtpTransceiver,
+  type RtpPacket,
+} from 'werift';
 import { toNativeCodecs, toNativeExtensions } from './codecs.js';
 import type { MediaRouter } from './media-router.js';
 import type { RouteHandle, TrackHandle, TrackStats } from './native-router.js';
@@ -44,6 +50,17 @@ function newer(a: number, b: number): number {
   return Math.max(a, b);
 }
 
+/** REMB's bitrate is an 18-bit mantissa shifted left by a 6-bit exponent. */
+export function rembBitrate(bitrateBps: number): { exponent: number; mantissa: number } {
+  let mantissa = Math.max(0, Math.floor(bitrateBps));
+  let exponent = 0;
+  while (mantissa >= 1 << 18 && exponent < 63) {
+    mantissa = Math.floor(mantissa / 2);
+    exponent += 1;
+  }
+  return { exponent, mantissa };
+}
+
 /** The RID tracks werift made for a transceiver whose remote offer had `a=simulcast:send`. */
 export function simulcastTracks(transceiver: RTCRtpTransceiver): MediaStreamTrack[] {
   return transceiver.receiver.tracks.filter((t) => typeof t.rid === 'string' && t.rid.length > 0);
@@ -70,6 +87,7 @@ export class SimulcastPublication {
   readonly #sink = (route: RouteHandle, packet: Uint8Array): void => {
     this.#subscriptions.get(route)?.send(packet, this);
   };
+  #lastBitrateHintMs = -Infinity;
   #closed = false;
 
   constructor(
@@ -224,6 +242,32 @@ export class SimulcastPublication {
     }
     if (!changed) return;
     for (const sub of [...this.#subscriptions.values()]) sub.reselectLayer();
+  }
+
+  /**
+   * @internal Called by the monitor: at most every `intervalMs`, tells the publisher it may send
+   * up to `bitrateBps` (REMB, draft-alvestrand-rmcat-remb §2). Without any congestion feedback a
+   * browser's send-side estimate stays at its start bitrate, which only fits the lowest layer; a
+   * REMB early in the call lifts it (the loss-based estimator keeps backing off on loss).
+   */
+  hintBitrate(nowMs: number, bitrateBps: number, intervalMs: number): boolean {
+    if (this.#closed || nowMs - this.#lastBitrateHintMs < intervalMs) return false;
+    const ssrcs = this.#layers.map((l) => this.#layerSsrc(l)).filter((s): s is number => s !== undefined);
+    if (ssrcs.length === 0) return false; // nothing received yet: the transport is not up
+    this.#lastBitrateHintMs = nowMs;
+    const receiver = this.transceiver.receiver;
+    const { exponent, mantissa } = rembBitrate(bitrateBps);
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      ssrcNum: ssrcs.length,
+      brExp: exponent,
+      brMantissa: mantissa,
+      bitrate: BigInt(Math.round(bitrateBps)),
+      ssrcFeedbacks: ssrcs,
+    });
+    receiver.dtlsTransport?.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })]).catch(() => undefined);
+    return true;
   }
 
   /** Stops forwarding; every subscription ends; every layer's native track closes. Idempotent. */
