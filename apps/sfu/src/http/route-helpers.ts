@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import { LimitExceededError, parseJsonBody, SfuError, type ParseResult } from '@opencalls/protocol';
 import type { CallsService } from '../service/calls-service.js';
 import type { CallSession } from '../service/call-session.js';
+import { readTextWithin } from './body-limit.js';
+import { rememberRequestSession } from './closed-session-errors.js';
 
 /** The app named in the URL, authenticated by its Bearer secret. */
 export function authenticateApp(service: CallsService, c: Context): string {
@@ -32,15 +34,13 @@ export function openSession(service: CallsService, c: Context): CallSession {
   if (!rate.ok) {
     throw new LimitExceededError('calls_per_second', 'rate_limited', rate.description, { retryAfterMs: rate.retryAfterMs });
   }
+  rememberRequestSession(c, call);
   return call;
 }
 
 /** The body as text, parsed as JSON whatever the Content-Type, then validated. */
 export async function readBody<T>(c: Context, maxBytes: number, parse: (body: unknown) => ParseResult<T>): Promise<T> {
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBytes) {
-    throw new LimitExceededError('payload_size', 'payload_too_large', `Request body is larger than ${maxBytes} bytes`);
-  }
+  const text = await readTextWithin(c.req.raw, maxBytes);
   const json = parseJsonBody(text);
   if (!json.ok) throw json.error;
   const parsed = parse(json.value);

@@ -5,6 +5,7 @@ import { errorBody } from '@opencalls/protocol';
 import type { CallsService } from '../service/calls-service.js';
 import { errorToHttp } from '../errors-to-http.js';
 import { appRoutes } from './app-routes.js';
+import { asClosedSessionError } from './closed-session-errors.js';
 import { turnRoutes } from './turn-routes.js';
 
 export interface ServerAppOptions {
@@ -28,7 +29,7 @@ export function serverApp(service: CallsService, options: ServerAppOptions): Hon
     }),
   );
   app.onError((error, c) => {
-    const http = errorToHttp(error);
+    const http = errorToHttp(asClosedSessionError(c, error));
     if (http.status >= 500) service.logger.error({ err: error, path: c.req.path }, 'request failed');
     for (const [k, v] of Object.entries(http.headers)) c.header(k, v);
     return c.json(http.body, http.status as 500);
