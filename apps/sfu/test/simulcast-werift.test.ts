@@ -342,6 +342,20 @@ describe.each(['native', 'werift'] as const)('simulcast with werift clients: lay
       await pc.close();
     }
   });
+
+  test('after reuse, the earlier source ending does not end the subscription', async () => {
+    // The subscriber's mid carried the plain cam before (reuse test); it now carries the simulcast cam.
+    const state = await server.api.getSession(plainSession);
+    const plainCamMid = state.body.tracks!.find((t) => t.trackName === 'cam')!.mid!;
+    const closed = await server.api.tracksClose(plainSession, { tracks: [{ mid: plainCamMid }], force: true });
+    expect(closed.body.tracks).toEqual([{ mid: plainCamMid }]);
+    await sleep(300);
+    const from = received.packets.length;
+    await waitUntil(() => received.packets.length >= from + 20, 5000);
+    expect(new Set(received.packets.slice(from).map(layerOf))).toEqual(new Set(['h']));
+    const sub = await server.api.getSession(subSession);
+    expect(sub.body.tracks).toEqual([{ location: 'remote', mid: subMid, sessionId: pubSession, trackName: 'cam', status: 'active' }]);
+  });
 });
 
 describe.each(['native', 'werift'] as const)('a simulcast publication is active while any of its layers sends (inactivity GC, 2 s; engine %s)', (engine) => {

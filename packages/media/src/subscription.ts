@@ -34,9 +34,10 @@ export class Subscription {
   /** The simulcast layer this route reads (or is switching to); undefined when not simulcast. */
   #layer: string | undefined;
   /**
-   * Publications whose sink may still hand us packets: after a switch the old source keeps
-   * flowing natively until the new one's keyframe, so it stays attached until the first packet
-   * of the new source arrives (else its last packets would be dropped after native counted them).
+   * Publications whose sink may still hand us packets (engine werift): after a switch the old
+   * source keeps flowing natively until the new one's keyframe, so it stays attached until the
+   * first packet of the new source arrives (else its last packets would be dropped after native
+   * counted them). An attached publication that closes closes this subscription too.
    */
   readonly #attached = new Set<Publication>();
 
@@ -105,6 +106,8 @@ export class Subscription {
     this.#router.switchRouteSource(this.route, this.#chooseSource());
     publisher.attach(this.route, this);
     this.#attached.add(publisher);
+    // Engine native forwards without JS sinks: no copy to lose, and none would end the switch.
+    if (this.#router.engine === 'native') this.#detachOthers();
     this.#requestKeyframe(true);
   }
 
