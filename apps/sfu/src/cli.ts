@@ -17,6 +17,8 @@ import { loadCliConfig } from './config/load-cli-config.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    // `pnpm start -- --help` passes the `--` through; it only separates pnpm's options from ours.
+    args: process.argv.slice(2).filter((arg, i) => i > 0 || arg !== '--'),
     options: {
       host: { type: 'string' },
       port: { type: 'string' },

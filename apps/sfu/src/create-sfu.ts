@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { resolveConfig, type SfuConfigInput } from './config/resolve-config.js';
+import { probeMediaBind } from './config/probe-media-bind.js';
 import type { SfuConfig } from './config/config-types.js';
 import { serverApp } from './http/server-app.js';
 import { CallsService } from './service/calls-service.js';
@@ -32,7 +33,8 @@ export function createSfu(options: SfuOptions = {}): Sfu {
     config,
     service,
     fetch: (request) => app.fetch(request),
-    listen() {
+    async listen() {
+      await probeMediaBind(config.media.bindAddress);
       return new Promise((resolve, reject) => {
         const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
           const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { SfuConfigInput } from './resolve-config.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './defaults.js';
+import { readConfigFile } from './read-config-file.js';
 
 export interface CliValues {
   host?: string | undefined;
@@ -19,7 +19,7 @@ export interface CliValues {
 /** Flags over environment over config file over defaults. Throws with a readable message. */
 export function loadCliConfig(values: CliValues, env: NodeJS.ProcessEnv): { input: SfuConfigInput; demo: boolean } {
   const file = values.config ?? env.OPENCALLS_CONFIG;
-  const base: SfuConfigInput = file ? (JSON.parse(readFileSync(file, 'utf8')) as SfuConfigInput) : {};
+  const base: SfuConfigInput = file ? readConfigFile(file) : {};
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[name];
   const port = pick(values.port, 'OPENCALLS_PORT');
   const appId = pick(values['app-id'], 'OPENCALLS_APP_ID');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { SfuConfig } from './config-types.js';
 import { DEFAULT_CONFIG } from './defaults.js';
 
@@ -47,7 +48,13 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
     }
   }
   const media = { ...DEFAULT_CONFIG.media, ...input.media };
+  if (!Array.isArray(media.announcedAddresses) || media.announcedAddresses.some((a) => typeof a !== 'string' || a === '')) {
+    throw new TypeError(`config.media.announcedAddresses must be a list of addresses, got ${JSON.stringify(media.announcedAddresses)}`);
+  }
   if (media.announcedAddresses.length === 0) throw new TypeError('config.media.announcedAddresses must not be empty');
+  if (isIP(media.bindAddress) === 0) {
+    throw new TypeError(`config.media.bindAddress must be an IP address of this host (or 0.0.0.0 / ::), got ${JSON.stringify(media.bindAddress)}`);
+  }
   if (media.engine !== 'native' && media.engine !== 'werift') {
     throw new TypeError(`config.media.engine must be "native" or "werift", got ${JSON.stringify(media.engine)}`);
   }
