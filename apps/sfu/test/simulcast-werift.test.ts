@@ -343,6 +343,30 @@ describe.each(['native', 'werift'] as const)('simulcast with werift clients: lay
     }
   });
 
+  test('tracks/update before the pull is answered: the preference applies when forwarding starts', async () => {
+    const pc = loopbackPeer();
+    try {
+      const sessionId = await server.api.newSession();
+      const packets: RtpPacket[] = [];
+      pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe((rtp) => packets.push(rtp)));
+      const res = await server.api.tracksNew(sessionId, {
+        tracks: [{ location: 'remote', sessionId: pubSession, trackName: 'cam', simulcast: { preferredRid: 'f' } }],
+      });
+      const mid = res.body.tracks![0]!.mid!;
+      const upd = await update(server.api, sessionId, {
+        tracks: [{ location: 'remote', sessionId: pubSession, trackName: 'cam', mid, simulcast: { preferredRid: 'q' } }],
+      });
+      expect(upd.body.tracks).toEqual([{ mid, sessionId: pubSession, trackName: 'cam', simulcast: { preferredRid: 'q' } }]);
+      await pc.setRemoteDescription(res.body.sessionDescription!);
+      await pc.setLocalDescription(await pc.createAnswer());
+      expect((await server.api.renegotiate(sessionId, pc.localDescription!.sdp)).status).toBe(200);
+      await waitUntil(() => packets.length >= 20, 10_000);
+      expect(new Set(packets.map(layerOf))).toEqual(new Set(['q']));
+    } finally {
+      await pc.close();
+    }
+  });
+
   test('after reuse, the earlier source ending does not end the subscription', async () => {
     // The subscriber's mid carried the plain cam before (reuse test); it now carries the simulcast cam.
     const state = await server.api.getSession(plainSession);
