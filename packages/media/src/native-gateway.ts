@@ -91,6 +91,7 @@ export interface NativeMediaEngineBinding {
   readTrackStats(track: number, out: Float64Array): void;
   readRouteStats(route: number, out: Float64Array): void;
   readCounters(out: Float64Array): number;
+  readEndpointActivity(ids: Uint32Array, received: Float64Array): number;
   drainControl(out: Uint8Array, index: Uint32Array): number;
   close(): void;
 }

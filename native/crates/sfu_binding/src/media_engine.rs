@@ -355,6 +355,25 @@ impl BindingMediaEngine {
         })
     }
 
+    /// ONE call for every endpoint: `ids[i]` and the authenticated SRTP/SRTCP packets it has
+    /// received, `received[i]`; returns the rows written (bounded by the arrays).
+    #[napi(catch_unwind)]
+    pub fn read_endpoint_activity(
+        &self,
+        mut ids: Uint32ArraySlice<'_>,
+        mut received: Float64ArraySlice<'_>,
+    ) -> Result<u32, ErrorCode> {
+        guard(|| {
+            if overlap(&ids, &received) {
+                return Err(invalid_argument("ids and received must not share memory"));
+            }
+            // SAFETY: disjoint (checked above), and JS cannot run during this call.
+            let (i, r) = unsafe { (ids.as_mut(), received.as_mut()) };
+            let n = self.inner.with(|s| s.read_endpoint_activity(i, r)).map_err(to_napi)?;
+            Ok(n as u32)
+        })
+    }
+
     /// Fills `out` with the counters named by `counterNames()`; returns how many were written.
     #[napi(catch_unwind)]
     pub fn read_counters(&self, mut out: Float64ArraySlice<'_>) -> Result<u32, ErrorCode> {

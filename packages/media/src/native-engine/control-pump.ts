@@ -5,8 +5,8 @@ import type { NativeUdpTransport, UdpAddress } from './udp-shim.js';
 const STRIDE = 9;
 const MAX_RECORDS = 256;
 const BUFFER_BYTES = 512 * 1024;
-/** Safety net: drain even if a doorbell call was lost (the engine re-rings anyway). */
-const POLL_MS = 250;
+/** Safety net: drain even if a doorbell call was lost (the engine re-rings anyway); `onTick` too. */
+const POLL_MS = 100;
 
 /** What the pump handed to werift, by class of the first byte (RFC 7983). */
 export interface DeliveredCounts {
@@ -51,8 +51,11 @@ export class ControlPump {
     this.#shimsOf = shimsOf;
   }
 
-  start(binding: NativeMediaEngineBinding): void {
-    this.#timer = setInterval(() => this.drain(binding), POLL_MS);
+  start(binding: NativeMediaEngineBinding, onTick: () => void): void {
+    this.#timer = setInterval(() => {
+      this.drain(binding);
+      onTick();
+    }, POLL_MS);
     this.#timer.unref();
   }
 

@@ -49,6 +49,9 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
   readonly #stats = new Float64Array(5);
   readonly #counterNames: readonly string[];
   readonly #counters: Float64Array;
+  #activityIds = new Uint32Array(64);
+  #activityCounts = new Float64Array(64);
+  readonly #mediaReceived = new Map<number, number>();
   #closed = false;
 
   constructor(options: NativeMediaEngineOptions) {
@@ -65,7 +68,7 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
       },
       () => this.#pump.drain(this.#binding),
     );
-    this.#pump.start(this.#binding);
+    this.#pump.start(this.#binding, () => this.#creditMediaActivity());
     this.localAddress = this.#binding.localAddress;
     this.localPort = this.#binding.localPort;
     this.#counterNames = this.#binding.counterNames();
@@ -187,6 +190,7 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
 
   closeEndpoint(endpoint: number): void {
     this.#endpoints.delete(endpoint);
+    this.#mediaReceived.delete(endpoint);
     if (!this.#closed) callNative(() => this.#binding.closeEndpoint(endpoint));
   }
 
@@ -244,6 +248,28 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
   shimClosed(shim: NativeUdpTransport): void {
     for (const e of this.#endpoints.values()) e.shims.delete(shim);
     for (const peer of this.#peers) peer.forgetShim(shim);
+  }
+
+  /**
+   * werift never sees media on this engine, so its ICE pairs would look silent between consent
+   * checks; every endpoint's natively received SRTP/SRTCP is credited to its selected pair
+   * (what `peer-connectivity.ts` and werift's stats read). One native call for all endpoints.
+   */
+  #creditMediaActivity(): void {
+    if (this.#closed || this.#endpoints.size === 0) return;
+    if (this.#activityIds.length < this.#endpoints.size) {
+      this.#activityIds = new Uint32Array(this.#endpoints.size * 2);
+      this.#activityCounts = new Float64Array(this.#endpoints.size * 2);
+    }
+    const rows = this.#binding.readEndpointActivity(this.#activityIds, this.#activityCounts);
+    for (let i = 0; i < rows; i++) {
+      const endpoint = this.#activityIds[i]!;
+      const count = this.#activityCounts[i]!;
+      const before = this.#mediaReceived.get(endpoint) ?? 0;
+      if (count <= before) continue;
+      this.#mediaReceived.set(endpoint, count);
+      this.#endpoints.get(endpoint)?.peer.creditMediaActivity(endpoint, count - before);
+    }
   }
 
   #peerOf(transceiver: RTCRtpTransceiver): NativePeerTransport | undefined {

@@ -14,6 +14,7 @@ const SDES_RID = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
 interface IceConnectionInternals {
   localUsername: string;
   protocols?: { transport?: unknown }[];
+  nominated?: { packetsReceived: number };
 }
 
 function connectionOf(dtls: RTCDtlsTransport | undefined): IceConnectionInternals | undefined {
@@ -152,6 +153,15 @@ export class NativePeerTransport implements MediaTransportStrategy, NativeTransp
   endpointForTransceiver(transceiver: RTCRtpTransceiver): number | undefined {
     const connection = connectionOf(transceiver.dtlsTransport);
     return connection && !this.#closed ? this.#endpointFor(connection) : undefined;
+  }
+
+  /** `packets` SRTP/SRTCP packets arrived natively on `endpoint`: count them on werift's selected pair. */
+  creditMediaActivity(endpoint: number, packets: number): void {
+    for (const [connection, id] of this.#endpoints) {
+      if (id !== endpoint) continue;
+      if (connection.nominated) connection.nominated.packetsReceived += packets;
+      return;
+    }
   }
 
   trackCreated(track: TrackHandle, source: TrackSource): void {

@@ -93,6 +93,7 @@ impl<C: Clock> State<C> {
             }
         };
         ep.media_addr = Some(from);
+        ep.media_received += 1;
         self.counters.inc(Counter::RtpIn);
         let plain = &data[..n];
         let Ok(pkt) = RtpPacket::parse(plain) else {
@@ -192,6 +193,7 @@ impl<C: Clock> State<C> {
             }
         };
         ep.media_addr = Some(from);
+        ep.media_received += 1;
         self.counters.inc(Counter::RtcpIn);
         for packet in rtcp::iter(&data[..n]) {
             match packet {

@@ -108,6 +108,9 @@ pub struct Endpoint {
     pub outputs: HashMap<u32, u32>,
     /// Reception statistics per incoming SSRC, for receiver reports.
     pub receive: HashMap<u32, ReceiveStats>,
+    /// Authenticated SRTP and SRTCP packets received (the peer is alive even if werift, which
+    /// never sees them, hears nothing).
+    pub media_received: u64,
 }
 
 impl Endpoint {
@@ -122,6 +125,7 @@ impl Endpoint {
             incoming: Incoming::default(),
             outputs: HashMap::new(),
             receive: HashMap::new(),
+            media_received: 0,
         }
     }
 }
@@ -168,6 +172,10 @@ impl EndpointTable {
 
     pub fn get_mut(&mut self, id: u32) -> Option<&mut Endpoint> {
         self.endpoints.get_mut(&id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Endpoint> {
+        self.endpoints.values()
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Endpoint> {

@@ -401,6 +401,19 @@ impl<C: Clock> State<C> {
         Ok(self.router.route_stats(route)?)
     }
 
+    /// `(endpoint, authenticated media packets received)` for every endpoint; returns the rows
+    /// written, bounded by the shorter column.
+    pub fn read_endpoint_activity(&self, ids: &mut [u32], received: &mut [f64]) -> usize {
+        let rows = ids.iter_mut().zip(received.iter_mut());
+        let mut n = 0;
+        for (ep, (id, count)) in self.endpoints.iter().zip(rows) {
+            *id = ep.id;
+            *count = ep.media_received as f64;
+            n += 1;
+        }
+        n
+    }
+
     pub fn counters(&self) -> &Counters {
         &self.counters
     }
