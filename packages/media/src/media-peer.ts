@@ -13,6 +13,7 @@ import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
 import { PeerDataChannels } from './peer-data-channels.js';
 import { Subscription, type SubscriptionOptions } from './subscription.js';
+import { routeRidsByMid } from './werift-rid-routing.js';
 import type { MediaTransportStrategy } from './native-engine/media-transport-strategy.js';
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -61,6 +62,7 @@ export class MediaPeer {
       icePortRange: options.portRange,
     }));
     this.#transport.attach(this.pc);
+    routeRidsByMid(this.pc);
     this.pc.ontrack = (event: RTCTrackEvent): void => this.#onTrack(event);
     this.#connectivity = new PeerConnectivity(this.pc, { disconnectedAfterMs: options.disconnectedAfterMs });
     this.#connectivity.onChange((state) => {

@@ -24,6 +24,11 @@ export function layerOfPayload(payload: Buffer): string | undefined {
   return Object.keys(LAYER_PAYLOAD_BYTES).find((rid) => LAYER_PAYLOAD_BYTES[rid] === payload.length);
 }
 
+/** The `tag` of the sender that wrote a forwarded payload (see `simulcastSender`). */
+export function tagOfPayload(payload: Buffer): number {
+  return payload.readUInt32BE(payload.length - 4) >>> 28;
+}
+
 /** VP8 keyframe test on a forwarded payload (RFC 7741 descriptor of one byte, then P bit). */
 export function isVp8Keyframe(payload: Buffer): boolean {
   return (payload[1]! & 0x01) === 0;
@@ -63,7 +68,20 @@ export interface SimulcastSender {
  * SSRC, the MID and RID header extensions with the negotiated ids, straight to the DTLS transport
  * (SRTP). Call `start` after the answer is applied (the extension ids are known then).
  */
-export function simulcastSender(pc: RTCPeerConnection, rids: readonly string[] = ['f', 'h', 'q']): SimulcastSender {
+export function simulcastSender(
+  pc: RTCPeerConnection,
+  rids: readonly string[] = ['f', 'h', 'q'],
+  options: {
+    readonly ssrcBase?: number;
+    /** 0–7, written into the top bits of every payload's marker (`tagOfPayload`). */
+    readonly tag?: number;
+    /** Write the MID/RID extensions on this many first packets per layer only (as browsers do). */
+    readonly extensionsForFirst?: number;
+  } = {},
+): SimulcastSender {
+  const extensionsForFirst = options.extensionsForFirst ?? Infinity;
+  const ssrcBase = options.ssrcBase ?? 0x5100_0000;
+  const tag = (options.tag ?? 0) & 0x7;
   const transceiver = pc.addTransceiver('video', {
     direction: 'sendonly',
     sendEncodings: rids.map((rid) => ({ rid })),
@@ -72,7 +90,7 @@ export function simulcastSender(pc: RTCPeerConnection, rids: readonly string[] =
   const plis: Record<string, number> = {};
   const state = new Map<string, { seq: number; ts: number; frame: number; keyNext: boolean; active: boolean }>();
   rids.forEach((rid, i) => {
-    ssrcs[rid] = 0x5100_0000 + i * 0x1111;
+    ssrcs[rid] = ssrcBase + i * 0x1111;
     plis[rid] = 0;
     state.set(rid, { seq: 1000 * (i + 1), ts: 90_000 * (i + 1), frame: 0, keyNext: true, active: true });
   });
@@ -110,17 +128,20 @@ export function simulcastSender(pc: RTCPeerConnection, rids: readonly string[] =
           if (!s.active) return;
           const keyframe = s.keyNext || s.frame % keyframeEvery === 0;
           s.keyNext = false;
-          const marker = ((i + 1) << 24) | (s.frame & 0xffffff);
+          const marker = (tag << 28) | ((i + 1) << 24) | (s.frame & 0xffffff);
           const header = new RtpHeader({
             ssrc: ssrcs[rid],
             payloadType,
             sequenceNumber: s.seq & 0xffff,
             timestamp: s.ts >>> 0,
             marker: true,
-            extensions: [
-              { id: midId, payload: serializeSdesMid(transceiver.mid!) },
-              { id: ridId, payload: serializeSdesRTPStreamID(rid) },
-            ],
+            extensions:
+              s.frame < extensionsForFirst
+                ? [
+                    { id: midId, payload: serializeSdesMid(transceiver.mid!) },
+                    { id: ridId, payload: serializeSdesRTPStreamID(rid) },
+                  ]
+                : [],
           });
           void dtls.sendRtp(vp8Payload(keyframe, marker, LAYER_PAYLOAD_BYTES[rid] ?? 100), header);
           s.seq += 1;
