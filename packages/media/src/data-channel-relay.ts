@@ -1,9 +1,6 @@
 import type { RTCDataChannel } from 'werift';
-import {
-  DataChannelSubscriber,
-  type DataChannelMessage,
-  type SubscriberHost,
-} from './data-channel-subscriber.js';
+import { DataChannelSubscriber, type SubscriberHost } from './data-channel-subscriber.js';
+import { DEFAULT_MAX_QUEUED_BYTES, PacedChannelSender, type DataChannelMessage } from './paced-channel-sender.js';
 
 /** Why a relay ended on its own: the publisher's channel closed (an explicit `close()` reports nothing). */
 export type RelayEndReason = 'channelclosed';
@@ -17,8 +14,9 @@ export interface SubscribeOptions {
 
 export interface DataChannelRelayOptions {
   /**
-   * A subscriber whose SCTP send buffer holds more than this is skipped until it drains, so one
-   * stalled reader cannot grow the SFU's memory without bound. Default 16 MiB.
+   * Bytes the SFU queues for one reader (a subscriber, or the publisher for replies); beyond it
+   * messages are skipped, so a stalled reader cannot grow the SFU's memory without bound.
+   * Default 16 MiB.
    */
   readonly maxBufferedBytes?: number | undefined;
 }
@@ -26,7 +24,7 @@ export interface DataChannelRelayOptions {
 export interface DataChannelRelayStats {
   /** Messages received from the publisher. */
   readonly received: number;
-  /** Copies sent to subscribers. */
+  /** Copies accepted for subscribers (queued and sent in order; see PacedChannelSender). */
   readonly delivered: number;
   /** Replies passed to the publisher (from the `canReply` subscriber). */
   readonly replies: number;
@@ -34,7 +32,7 @@ export interface DataChannelRelayStats {
   readonly droppedReplies: number;
 }
 
-export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES = DEFAULT_MAX_QUEUED_BYTES;
 
 /**
  * One published DataChannel: the SFU's end of the publisher's negotiated channel, and the
@@ -49,11 +47,12 @@ export class DataChannelRelay implements SubscriberHost {
   readonly channel: RTCDataChannel;
   readonly #subscribers = new Set<DataChannelSubscriber>();
   readonly #maxBufferedBytes: number;
+  /** Replies to the publisher, paced like every other send. */
+  readonly #replies: PacedChannelSender;
   readonly #unsubscribe: (() => void)[] = [];
   #replier: DataChannelSubscriber | undefined;
   #received = 0;
   #delivered = 0;
-  #replies = 0;
   #droppedReplies = 0;
   #closed = false;
   /** Called once when the publisher's channel closes on its own (not after `close()`). */
@@ -62,6 +61,7 @@ export class DataChannelRelay implements SubscriberHost {
   constructor(channel: RTCDataChannel, options: DataChannelRelayOptions = {}) {
     this.channel = channel;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.#replies = new PacedChannelSender(channel, { maxQueuedBytes: this.#maxBufferedBytes });
     this.#unsubscribe.push(channel.onMessage.subscribe((message) => this.#fanOut(message)).unSubscribe);
     this.#unsubscribe.push(
       channel.stateChange.subscribe((state) => {
@@ -87,7 +87,12 @@ export class DataChannelRelay implements SubscriberHost {
   }
 
   stats(): DataChannelRelayStats {
-    return { received: this.#received, delivered: this.#delivered, replies: this.#replies, droppedReplies: this.#droppedReplies };
+    return {
+      received: this.#received,
+      delivered: this.#delivered,
+      replies: this.#replies.sent,
+      droppedReplies: this.#droppedReplies + this.#replies.dropped,
+    };
   }
 
   /** Adds a subscriber on `channel` (the SFU's end of the subscriber's negotiated channel). */
@@ -120,16 +125,11 @@ export class DataChannelRelay implements SubscriberHost {
 
   /** SubscriberHost: a subscriber's message after its acknowledgment. */
   fromSubscriber(subscriber: DataChannelSubscriber, message: DataChannelMessage): void {
-    if (this.#closed || subscriber !== this.#replier || this.channel.readyState !== 'open') {
+    if (this.#closed || subscriber !== this.#replier) {
       this.#droppedReplies++;
       return;
     }
-    try {
-      this.channel.send(message);
-      this.#replies++;
-    } catch {
-      this.#droppedReplies++;
-    }
+    this.#replies.send(message);
   }
 
   /** SubscriberHost: a subscriber closed. */
@@ -143,6 +143,7 @@ export class DataChannelRelay implements SubscriberHost {
     if (this.#closed) return;
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#replies.close();
     for (const subscriber of [...this.#subscribers]) subscriber.close();
     this.#subscribers.clear();
     this.#replier = undefined;

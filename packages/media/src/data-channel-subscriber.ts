@@ -1,7 +1,7 @@
 import type { RTCDataChannel } from 'werift';
+import { PacedChannelSender, type DataChannelMessage } from './paced-channel-sender.js';
 
-/** A DataChannel message as werift hands it over: text stays a string, binary a Buffer. */
-export type DataChannelMessage = string | Buffer;
+export type { DataChannelMessage } from './paced-channel-sender.js';
 
 /** Why a subscriber ended on its own (an explicit `close()` reports nothing). */
 export type SubscriberEndReason = 'acktimeout' | 'channelclosed';
@@ -11,7 +11,7 @@ export interface DataChannelSubscriberOptions {
   readonly waitForAck?: boolean | undefined;
   /** How long the acknowledgment may take; then the subscriber ends with `acktimeout`. */
   readonly waitForAckMs: number;
-  /** A subscriber whose send buffer is above this many bytes skips messages (a stalled reader). */
+  /** Messages queued for this subscriber beyond this many bytes are skipped (a stalled reader). */
   readonly maxBufferedBytes: number;
 }
 
@@ -25,7 +25,7 @@ export interface SubscriberHost {
 
 export interface DataChannelSubscriberStats {
   readonly delivered: number;
-  /** Messages not delivered: before the acknowledgment, over the buffer limit, or a failed send. */
+  /** Messages not delivered: before the acknowledgment, over the queue limit, or a failed send. */
   readonly skipped: number;
 }
 
@@ -36,12 +36,11 @@ export interface DataChannelSubscriberStats {
 export class DataChannelSubscriber {
   readonly channel: RTCDataChannel;
   readonly #host: SubscriberHost;
-  readonly #maxBufferedBytes: number;
+  readonly #sender: PacedChannelSender;
   #awaitingAck: boolean;
   #ackTimer: NodeJS.Timeout | undefined;
   readonly #unsubscribe: (() => void)[] = [];
-  #delivered = 0;
-  #skipped = 0;
+  #skippedBeforeAck = 0;
   #closed = false;
   /** Called once when the subscriber ends on its own (not after `close()`). */
   onended: ((reason: SubscriberEndReason) => void) | undefined;
@@ -49,7 +48,7 @@ export class DataChannelSubscriber {
   constructor(host: SubscriberHost, channel: RTCDataChannel, options: DataChannelSubscriberOptions) {
     this.#host = host;
     this.channel = channel;
-    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#sender = new PacedChannelSender(channel, { maxQueuedBytes: options.maxBufferedBytes });
     this.#awaitingAck = options.waitForAck === true;
     if (this.#awaitingAck) {
       this.#ackTimer = setTimeout(() => this.#end('acktimeout'), options.waitForAckMs);
@@ -73,24 +72,17 @@ export class DataChannelSubscriber {
   }
 
   stats(): DataChannelSubscriberStats {
-    return { delivered: this.#delivered, skipped: this.#skipped };
+    return { delivered: this.#sender.sent, skipped: this.#skippedBeforeAck + this.#sender.dropped };
   }
 
-  /** Sends one fanned-out message; false when it was skipped. */
+  /** Queues one fanned-out message (sent in order, paced); false when it was skipped. */
   deliver(message: DataChannelMessage): boolean {
     if (this.#closed) return false;
-    if (this.#awaitingAck || this.channel.readyState !== 'open' || this.channel.bufferedAmount > this.#maxBufferedBytes) {
-      this.#skipped++;
+    if (this.#awaitingAck) {
+      this.#skippedBeforeAck++;
       return false;
     }
-    try {
-      this.channel.send(message);
-    } catch {
-      this.#skipped++; // larger than the subscriber's max-message-size, or the channel just closed
-      return false;
-    }
-    this.#delivered++;
-    return true;
+    return this.#sender.send(message);
   }
 
   /** Closes the SFU's end of the channel (a stream reset tells the client). Idempotent. */
@@ -127,6 +119,7 @@ export class DataChannelSubscriber {
   }
 
   #release(): void {
+    this.#sender.close();
     if (this.#ackTimer) clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();

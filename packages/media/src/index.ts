@@ -43,6 +43,12 @@ export {
   type SubscriberEndReason,
 } from './data-channel-subscriber.js';
 export { repairSctp, isSctpRepaired } from './werift-sctp-repairs.js';
+export {
+  PacedChannelSender,
+  DEFAULT_LOW_WATER_BYTES,
+  DEFAULT_MAX_QUEUED_BYTES,
+  type PacedChannelSenderOptions,
+} from './paced-channel-sender.js';
 export type { MediaRouter, TrackSource } from './media-router.js';
 export { NativeMediaEngine, type NativeMediaEngineOptions } from './native-engine/native-media-engine.js';
 export type { EngineCounters } from './native-engine/engine-counters.js';
