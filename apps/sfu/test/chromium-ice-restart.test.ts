@@ -30,14 +30,14 @@ interface RestartReport {
   readonly width: number;
 }
 
-describe('Chromium ICE restart on a pulling session', () => {
+describe.each(['native', 'werift'] as const)('Chromium ICE restart on a pulling session (engine %s)', (engine) => {
   let server: TestServer;
   let browser: Browser;
   let pageA: Page;
   let pageB: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ media: { engine } });
     browser = await launchChromium();
     const context = await browser.newContext();
     pageA = await context.newPage();
@@ -140,7 +140,7 @@ describe('Chromium ICE restart on a pulling session', () => {
     });
 
     console.log(
-      `Chromium ICE restart: first frame ${report.firstFrameMs?.toFixed(0)} ms and 60 frames ${report.sixtyFramesMs?.toFixed(0)} ms ` +
+      `Chromium ICE restart (engine ${engine}): first frame ${report.firstFrameMs?.toFixed(0)} ms and 60 frames ${report.sixtyFramesMs?.toFixed(0)} ms ` +
         `after the answer (polled every 100 ms; ICE ${report.iceStateAfter})`,
     );
     expect(report.status).toBe(200);

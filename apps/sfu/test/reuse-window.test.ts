@@ -23,7 +23,7 @@ const DISCONNECTED_AFTER_MS = 1000;
 
 const statuses = (tracks: readonly TrackItem[] | undefined): string[] => (tracks ?? []).map((t) => `${t.trackName}:${t.status}`);
 
-describe(`reuse window (configured ${REUSE_WINDOW_MS} ms, silence → disconnected after ${DISCONNECTED_AFTER_MS} ms)`, () => {
+describe.each(['native', 'werift'] as const)(`reuse window (configured ${REUSE_WINDOW_MS} ms, silence → disconnected after ${DISCONNECTED_AFTER_MS} ms; engine %s)`, (engine) => {
   let server: TestServer;
   let pubPc: RTCPeerConnection;
   let subPc: RTCPeerConnection;
@@ -34,6 +34,7 @@ describe(`reuse window (configured ${REUSE_WINDOW_MS} ms, silence → disconnect
 
   beforeEach(async () => {
     server = await startTestServer({
+      media: { engine },
       limits: { reuseWindowMs: REUSE_WINDOW_MS, disconnectedAfterMs: DISCONNECTED_AFTER_MS, gcIntervalMs: 100 },
     });
     pubPc = loopbackPeer();
