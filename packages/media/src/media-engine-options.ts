@@ -2,7 +2,7 @@
 export type MediaEngineKind = 'native' | 'werift';
 
 export interface MediaEngineOptions {
-  /** Which media plane runs the PeerConnections' media (default `werift`). */
+  /** Which media plane runs the PeerConnections' media (default `native`). */
   readonly engine?: MediaEngineKind;
   /** Engine `native`: the REMB publishers get, bits per second (0 disables it). */
   readonly rembBitrateBps?: number;
@@ -32,7 +32,7 @@ export interface ResolvedMediaEngineOptions {
 }
 
 export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.freeze({
-  engine: 'werift',
+  engine: 'native',
   rembBitrateBps: 10_000_000,
   announcedAddresses: Object.freeze(['127.0.0.1']),
   bindAddress: '127.0.0.1',

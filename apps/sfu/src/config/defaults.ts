@@ -6,7 +6,7 @@ export const DEFAULT_APP_ID = 'opencalls-dev-app';
 export const DEFAULT_APP_SECRET = 'opencalls-dev-secret';
 
 /** The media engine unless configured (see `SfuConfig.media.engine`). */
-export const ENGINE_DEFAULT: SfuConfig['media']['engine'] = 'werift';
+export const ENGINE_DEFAULT: SfuConfig['media']['engine'] = 'native';
 
 export const DEFAULT_CONFIG: SfuConfig = Object.freeze({
   host: '127.0.0.1',
