@@ -225,7 +225,10 @@ impl EndpointTable {
             return;
         };
         if ep.addrs.len() >= MAX_ADDRS_PER_ENDPOINT {
-            if let Some(old) = ep.addrs.pop_front() {
+            // Forget the oldest address that is not where media goes: a party that knows the
+            // ufrag cannot push the live path out of the table.
+            let victim = ep.addrs.iter().position(|a| Some(*a) != ep.media_addr).unwrap_or(0);
+            if let Some(old) = ep.addrs.remove(victim) {
                 if self.by_addr.get(&old) == Some(&id) {
                     self.by_addr.remove(&old);
                 }

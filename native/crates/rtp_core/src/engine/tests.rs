@@ -456,3 +456,19 @@ fn control_operations_check_their_arguments() {
         .create_route(r.track, RouteOptions { ssrc: 1, codecs: vp8(), extensions: vec![], start_seq: None, start_ts: None }, 42)
         .is_err());
 }
+
+#[test]
+fn stun_from_many_addresses_cannot_evict_the_media_address() {
+    let mut r = rig();
+    r.state.bind_ufrag(r.publisher.endpoint, b"pubu").unwrap();
+    for port in 0..20 {
+        raw(&mut r.state, &format!("127.0.0.1:{}", 50000 + port), &stun_request("pubu:x"));
+    }
+    let ep = r.state.endpoints.get(r.publisher.endpoint).unwrap();
+    assert_eq!(ep.media_addr, Some(r.publisher.addr));
+    assert_eq!(ep.addrs.len(), super::endpoint::MAX_ADDRS_PER_ENDPOINT);
+    // Media from the publisher's real address still flows.
+    r.route();
+    r.publish(1, &vp8_key());
+    assert_eq!(r.sent_to(r.subscriber.addr).len(), 1);
+}
