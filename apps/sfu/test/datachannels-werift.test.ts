@@ -17,9 +17,9 @@ import {
  * DataChannels end to end with werift clients on 127.0.0.1: establish + renegotiate, publish,
  * subscribe, fan-out (count, content, order, text vs binary), several streams at once (werift
  * #706), canReply, waitForAck, update, close. Every response is checked against the official
- * schema (helpers/datachannels.ts).
+ * schema (helpers/datachannels.ts). Both media engines: SCTP rides on werift's DTLS in each.
  */
-describe('DataChannels with werift clients', () => {
+describe.each(['native', 'werift'] as const)('DataChannels with werift clients (engine %s)', (engine) => {
   let server: TestServer;
   let dc: DataChannelsApi;
   const peers: RTCPeerConnection[] = [];
@@ -60,7 +60,7 @@ describe('DataChannels with werift clients', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ limits: { waitForAckMs: WAIT_FOR_ACK_MS } });
+    server = await startTestServer({ media: { engine }, limits: { waitForAckMs: WAIT_FOR_ACK_MS } });
     dc = new DataChannelsApi(server.api);
   });
 
