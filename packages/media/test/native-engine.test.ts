@@ -17,7 +17,8 @@ import { MediaEngine, type MediaPeer, type Publication } from '../src/index.js';
  * subscriber's SSRC, lost packets are resent from the route's cache, and a subscriber PLI
  * reaches the publisher as a PLI.
  */
-function clientPeer(extra: { inboundLossPercent?: number } = {}): RTCPeerConnection {
+/** werift's debug loss keeps a packet when `percent / 100 < Math.random()` is false, i.e. drops 1 − percent/100. */
+function clientPeer(extra: { inboundLossPercent?: number; outboundKeepPercent?: number } = {}): RTCPeerConnection {
   return new RTCPeerConnection({
     iceServers: [],
     bundlePolicy: 'max-bundle',
@@ -27,6 +28,7 @@ function clientPeer(extra: { inboundLossPercent?: number } = {}): RTCPeerConnect
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
     ...(extra.inboundLossPercent ? { debug: { inboundPacketLoss: extra.inboundLossPercent } } : {}),
+    ...(extra.outboundKeepPercent ? { debug: { outboundPacketLoss: extra.outboundKeepPercent } } : {}),
   });
 }
 
@@ -157,5 +159,51 @@ describe('native media engine with werift peers', () => {
     await engine.close();
     await engine.close();
     expect(engine.counters()).toBeDefined();
+  });
+});
+
+describe('native media engine: a lossy publisher', () => {
+  test('the SFU NACKs the gaps; the subscriber gets (nearly) every packet', async () => {
+    const engine = new MediaEngine({ engine: 'native' });
+    const pubClient = clientPeer({ outboundKeepPercent: 90 }); // ~10 % of what it sends is lost
+    const subClient = clientPeer();
+    const track = new MediaStreamTrack({ kind: 'video' });
+    try {
+      const clientVideo = pubClient.addTransceiver(track, { direction: 'sendonly' });
+      await pubClient.setLocalDescription(await pubClient.createOffer());
+      const pubPeer = engine.createPeer();
+      await pubClient.setRemoteDescription({ type: 'answer', sdp: await pubPeer.applyOffer(pubClient.localDescription!.sdp) });
+      await pubClient.connectionStateChange.watch((s) => s === 'connected', 10_000);
+      const publication = pubPeer.publishedByMid(clientVideo.mid!)!;
+      const subPeer = engine.createPeer();
+      const transceiver = subPeer.addSendTransceiver('video');
+      const got = new Set<number>();
+      subClient.onTrack.subscribe((t) => t.onReceiveRtp.subscribe((rtp) => got.add(rtp.payload.readUInt32BE(296))));
+      await subClient.setRemoteDescription({ type: 'offer', sdp: await subPeer.createOffer() });
+      await subClient.setLocalDescription(await subClient.createAnswer());
+      await subPeer.applyAnswer(subClient.localDescription!.sdp);
+      subPeer.subscribe(transceiver, publication);
+      await subClient.connectionStateChange.watch((s) => s === 'connected', 10_000);
+      const total = 400;
+      for (let n = 1; n <= total; n++) {
+        // A keyframe every 100 packets, so the keyframe gate opens early even if one is lost.
+        track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: n, timestamp: n * 3000, marker: true }), vp8(n % 100 === 1, n)));
+        await new Promise((r) => setTimeout(r, 4));
+      }
+      await new Promise((r) => setTimeout(r, 800)); // the last retransmissions
+      expect(got.size).toBeGreaterThan(200);
+      const first = Math.min(...got);
+      const expected = total - first + 1;
+      const counters = engine.counters()!;
+      console.log(`lossy publisher: ${got.size}/${expected} packets reached the subscriber; NACKs sent ${counters.native.nackSent}, rtpIn ${counters.native.rtpIn}`);
+      expect(counters.native.nackSent).toBeGreaterThan(0);
+      // Without NACKs ~10 % would be missing; three tries leave ≪ 1 %.
+      expect(got.size).toBeGreaterThanOrEqual(Math.floor(expected * 0.98));
+      expect(first).toBeLessThanOrEqual(101);
+    } finally {
+      await pubClient.close();
+      await subClient.close();
+      await engine.close();
+    }
   });
 });

@@ -43,6 +43,7 @@ counters! {
     NackReceived = "nackReceived",
     NackResent = "nackResent",
     NackMissed = "nackMissed",
+    NackSent = "nackSent",
     KeyframeRequestsReceived = "keyframeRequestsReceived",
     PliSent = "pliSent",
     RembSent = "rembSent",

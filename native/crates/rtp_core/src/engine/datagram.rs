@@ -10,6 +10,7 @@ use super::endpoint::MAX_SSRCS_PER_ENDPOINT;
 use super::state::State;
 use crate::activity::Clock;
 use crate::demux::{classify, DatagramKind};
+use crate::router::MediaKind;
 use crate::rtcp::{self, RtcpPacket};
 use crate::rtp::RtpPacket;
 use crate::srtp::SrtpError;
@@ -105,13 +106,16 @@ impl<C: Clock> State<C> {
             return;
         };
         let ssrc = pkt.ssrc();
-        let clock_rate = match self.tracks.get_mut(&track) {
+        let (clock_rate, video) = match self.tracks.get_mut(&track) {
             Some(t) => {
                 t.last_ssrc = Some(ssrc);
-                t.clock_rate
+                (t.clock_rate, t.kind == MediaKind::Video)
             }
-            None => 90_000,
+            None => (90_000, false),
         };
+        if video && (ep.nacks.len() < MAX_SSRCS_PER_ENDPOINT || ep.nacks.contains_key(&ssrc)) {
+            ep.nacks.entry(ssrc).or_default().on_packet(pkt.sequence_number(), now);
+        }
         if ep.receive.len() < MAX_SSRCS_PER_ENDPOINT || ep.receive.contains_key(&ssrc) {
             ep.receive.entry(ssrc).or_default().on_packet(
                 pkt.sequence_number(),

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
+use super::nack_out::NackState;
 use crate::rtcp_stats::ReceiveStats;
 use crate::rtp::RtpPacket;
 use crate::srtp::SrtpContext;
@@ -111,6 +112,8 @@ pub struct Endpoint {
     /// Authenticated SRTP and SRTCP packets received (the peer is alive even if werift, which
     /// never sees them, hears nothing).
     pub media_received: u64,
+    /// Loss tracking per incoming video SSRC, for NACKs to the publisher.
+    pub nacks: HashMap<u32, NackState>,
 }
 
 impl Endpoint {
@@ -126,6 +129,7 @@ impl Endpoint {
             outputs: HashMap::new(),
             receive: HashMap::new(),
             media_received: 0,
+            nacks: HashMap::new(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod control_queue;
 mod counters;
 mod datagram;
 mod endpoint;
+mod nack_out;
 mod error;
 mod outbox;
 mod rtcp_out;

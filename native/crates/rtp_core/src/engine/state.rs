@@ -85,6 +85,8 @@ pub struct State<C: Clock = MonotonicClock> {
     /// Scratch for RTCP the engine writes.
     pub(crate) rtcp_buf: Vec<u8>,
     pub(crate) last_rtcp_ms: f64,
+    pub(crate) last_nack_ms: f64,
+    pub(crate) nack_scratch: Vec<u16>,
     rng: u64,
 }
 
@@ -114,6 +116,8 @@ impl<C: Clock> State<C> {
             fwd_index: vec![0; 3 * 4],
             rtcp_buf: vec![0; 1500],
             last_rtcp_ms: f64::NEG_INFINITY,
+            last_nack_ms: f64::NEG_INFINITY,
+            nack_scratch: Vec::with_capacity(128),
             rng: seed | 1,
         }
     }

@@ -472,3 +472,39 @@ fn stun_from_many_addresses_cannot_evict_the_media_address() {
     r.publish(1, &vp8_key());
     assert_eq!(r.sent_to(r.subscriber.addr).len(), 1);
 }
+
+#[test]
+fn a_gap_from_the_publisher_is_nacked_and_the_resent_packet_is_forwarded() {
+    let mut r = rig();
+    r.route();
+    r.publish(1, &vp8_key());
+    r.publish(2, &vp8_delta());
+    r.publish(4, &vp8_delta()); // 3 lost on the way in
+    let first = r.sent_to(r.subscriber.addr);
+    assert_eq!(first.len(), 3);
+    r.clock.advance(15.0);
+    r.state.tick();
+    let to_pub = r.sent_to(r.publisher.addr);
+    let nacks: Vec<Vec<u16>> = to_pub
+        .into_iter()
+        .map(|d| decrypt_rtcp(&mut r.publisher.rx, d))
+        .filter_map(|plain| {
+            rtcp::iter(&plain).find_map(|p| match p {
+                Ok(RtcpPacket::Nack { media_ssrc: PUB_SSRC, pairs, .. }) => Some(pairs.collect()),
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(nacks, vec![vec![3]]);
+    assert_eq!(counter(&r.state, Counter::NackSent), 1);
+    // The publisher resends 3 (same SSRC and number); the subscriber gets it under its own numbering.
+    r.publish(3, &vp8_delta());
+    let late = r.sent_to(r.subscriber.addr);
+    assert_eq!(late.len(), 1);
+    let plain = decrypt_rtp(&mut r.subscriber.rx, late.into_iter().next().unwrap());
+    assert_eq!(RtpPacket::parse(&plain).unwrap().sequence_number(), 502);
+    // Recovered: not asked for again.
+    r.clock.advance(200.0);
+    r.state.tick();
+    assert_eq!(counter(&r.state, Counter::NackSent), 1);
+}
