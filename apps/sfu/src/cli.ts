@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       'port-range': { type: 'string' },
       engine: { type: 'string' },
       config: { type: 'string' },
+      demo: { type: 'boolean' },
       'no-demo': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -40,13 +41,13 @@ async function main(): Promise<void> {
     return;
   }
   const { input, demo } = loadCliConfig(values, process.env);
-  const sfu = createSfu({ ...input, demo });
+  const sfu = createSfu({ ...input, ...(demo === undefined ? {} : { demo }) });
   const { url } = await sfu.listen();
   const app = sfu.config.apps[0]!;
   const lines = [
     '',
     `  OpenCalls SFU listening on ${url}`,
-    demo ? `  Demo page:        ${url}/` : undefined,
+    sfu.demo ? `  Demo page:        ${url}/` : undefined,
     `  Calls base URL:   ${url}/v1   (point your client's base URL here)`,
     `  App id:           ${app.appId}`,
     `  App secret:       ${app.secret}`,
@@ -75,7 +76,8 @@ Options (environment variable in brackets):
   --port-range MIN-MAX   media UDP port range (OPENCALLS_PORT_RANGE)
   --engine native|werift media engine (OPENCALLS_ENGINE): native = Rust socket, SRTP and routing
   --config FILE          JSON config file (OPENCALLS_CONFIG); flags override it
-  --no-demo              do not serve the demo page
+  --demo / --no-demo     serve the demo page, which shows the app secret to the browser
+                         (default: only when --host is a loopback address)
   --log-level LEVEL      pino level (OPENCALLS_LOG_LEVEL, default info)
 `;
 

@@ -8,12 +8,17 @@ import { serverApp } from './http/server-app.js';
 import { CallsService } from './service/calls-service.js';
 
 export interface SfuOptions extends SfuConfigInput {
-  /** Serve the demo page (default true). */
+  /**
+   * Serve the demo page, which hands the first app's secret to the browser. Default: only when the
+   * HTTP host is a loopback address, so a server reachable from a network never gives it away.
+   */
   readonly demo?: boolean;
   readonly logger?: Logger;
 }
 
 export interface Sfu {
+  /** Whether the demo page is served. */
+  readonly demo: boolean;
   readonly config: SfuConfig;
   readonly service: CallsService;
   readonly fetch: (request: Request) => Response | Promise<Response>;
@@ -26,11 +31,13 @@ export function createSfu(options: SfuOptions = {}): Sfu {
   const config = resolveConfig(options);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'opencalls' } });
   const service = new CallsService({ config, logger });
-  const app = serverApp(service, { demo: options.demo ?? true });
+  const demo = options.demo ?? isLoopbackHost(config.host);
+  const app = serverApp(service, { demo });
   let server: ServerType | undefined;
   let closed = false;
   return {
     config,
+    demo,
     service,
     fetch: (request) => app.fetch(request),
     async listen() {
@@ -55,4 +62,9 @@ export function createSfu(options: SfuOptions = {}): Sfu {
       await service.close();
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -12,12 +12,13 @@ export interface CliValues {
   'port-range'?: string | undefined;
   engine?: string | undefined;
   config?: string | undefined;
+  demo?: boolean | undefined;
   'no-demo'?: boolean | undefined;
   'log-level'?: string | undefined;
 }
 
 /** Flags over environment over config file over defaults. Throws with a readable message. */
-export function loadCliConfig(values: CliValues, env: NodeJS.ProcessEnv): { input: SfuConfigInput; demo: boolean } {
+export function loadCliConfig(values: CliValues, env: NodeJS.ProcessEnv): { input: SfuConfigInput; demo: boolean | undefined } {
   const file = values.config ?? env.OPENCALLS_CONFIG;
   const base: SfuConfigInput = file ? readConfigFile(file) : {};
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[name];
@@ -52,5 +53,5 @@ export function loadCliConfig(values: CliValues, env: NodeJS.ProcessEnv): { inpu
   }
   const level = pick(values['log-level'], 'OPENCALLS_LOG_LEVEL');
   if (level) input.logLevel = level;
-  return { input, demo: !values['no-demo'] };
+  return { input, demo: values['no-demo'] ? false : values.demo ? true : undefined };
 }
