@@ -1,4 +1,4 @@
-import { ProtocolError } from '@opencalls/protocol';
+import { ProtocolError, SfuError } from '@opencalls/protocol';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
 import { moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
@@ -95,6 +95,13 @@ export class MediaPeer {
    * where it answers `sendrecv` so a remote track can later be sent back on the same mid.
    */
   async applyOffer(sdp: string, options: { sendrecvMids?: readonly string[] } = {}): Promise<string> {
+    if (this.pc.signalingState === 'have-local-offer') {
+      // Glare: the client offers while our offer still waits for its answer.
+      throw new SfuError(
+        'negotiation_conflict',
+        'An SFU offer is still waiting for its answer: send the answer with PUT renegotiate before a new offer',
+      );
+    }
     const restarts = iceRestartCounts(this.pc);
     await this.#sdpStep(
       'offer',
@@ -111,7 +118,7 @@ export class MediaPeer {
       const t = this.transceiverByMid(mid);
       if (t && !t.stopping && !t.stopped) t.setDirection('sendrecv');
     }
-    await this.#sdpStep('answer', async () => {
+    await this.#sdpStep('offer', async () => {
       await this.pc.setLocalDescription(await this.pc.createAnswer());
     });
     // A client offer with new ice-ufrag/ice-pwd restarted ICE: run the checks werift skips.
@@ -240,8 +247,12 @@ export class MediaPeer {
       await this.pc.iceGatheringStateChange.watch((s) => s === 'complete', this.#options.gatherTimeoutMs).catch(() => undefined);
     }
     this.#transport.afterLocalDescription();
-    const sdp = this.pc.localDescription?.sdp ?? '';
-    return keepCandidates(sdp, this.#options.announcedAddresses);
+    const sdp = keepCandidates(this.pc.localDescription?.sdp ?? '', this.#options.announcedAddresses);
+    if (/^m=\S+ [1-9]/m.test(sdp) && !sdp.includes('a=candidate:')) {
+      // werift could not open a media socket (port range used up, say): the client could never connect.
+      throw new SfuError('transport_unavailable_error', 'No media port is available on the SFU for this session; try again later');
+    }
+    return sdp;
   }
 
   /** After a failed step, return to `stable` so the session stays usable. */
