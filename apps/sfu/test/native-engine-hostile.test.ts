@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
+import type { EngineCounterName } from '@opencalls/media';
 import { connectPublisher, connectSubscriber, sleep, waitUntil, type Subscriber } from './helpers/flows.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { loopbackPeer, syntheticPublisher, type SyntheticSender } from './helpers/werift-peers.js';
@@ -107,7 +108,7 @@ describe('engine native: junk sprayed at the media port', () => {
 
     await waitUntil(() => subscriber.received.video > videoBefore + 20, 10_000);
     const after = engine.counters()!;
-    const d = (name: string): number => (after.native[name] ?? 0) - (before.native[name] ?? 0);
+    const d = (name: EngineCounterName): number => after.native[name] - before.native[name];
     console.log(`after ${sent + 41} junk datagrams: ${JSON.stringify(after.native)}`);
     expect(d('dropOversized')).toBe(20);
     // Per round: forged SRTP and SRTCP, truncated RTP, RTCP and DTLS from an unknown address.

@@ -51,4 +51,4 @@ export {
 } from './paced-channel-sender.js';
 export type { MediaRouter, TrackSource } from './media-router.js';
 export { NativeMediaEngine, type NativeMediaEngineOptions } from './native-engine/native-media-engine.js';
-export type { EngineCounters } from './native-engine/engine-counters.js';
+export type { EngineCounters, EngineCounterName } from './native-engine/engine-counters.js';

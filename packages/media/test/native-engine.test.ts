@@ -9,6 +9,8 @@ import {
   type RTCRtpTransceiver,
 } from 'werift';
 import { MediaEngine, type MediaPeer, type Publication } from '../src/index.js';
+import { ENGINE_COUNTER_NAMES } from '../src/native-engine/engine-counters.js';
+import { createNativeMediaEngine } from '../src/native-gateway.js';
 
 /**
  * Engine native with two werift client PeerConnections on 127.0.0.1: a publisher whose RTP we
@@ -138,6 +140,15 @@ describe('native media engine with werift peers', () => {
     await receiver.sendRtcpPLI(receiver.track.ssrc!);
     await waitFor(() => plis > 0, 5000);
     expect(engine.counters()!.native.keyframeRequestsReceived).toBeGreaterThan(0);
+  });
+
+  test('the TS counter names are exactly the addon\'s, in order', () => {
+    const binding = createNativeMediaEngine({ bindAddress: '127.0.0.1', port: 0 }, () => undefined);
+    try {
+      expect(binding.counterNames()).toEqual([...ENGINE_COUNTER_NAMES]);
+    } finally {
+      binding.close();
+    }
   });
 
   test('media never reached JavaScript; control did', () => {
