@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     `  App id:           ${app.appId}`,
     `  App secret:       ${app.secret}`,
     `  Media candidates: ${sfu.config.media.announcedAddresses.join(', ')}`,
+    sfu.config.media.engine === 'native'
+      ? `  Media engine:     native (one UDP port for every session: ${sfu.service.engine.mediaPort})`
+      : '  Media engine:     werift (a UDP port per session)',
     '',
   ].filter((l) => l !== undefined);
   process.stdout.write(`${lines.join('\n')}\n`);
