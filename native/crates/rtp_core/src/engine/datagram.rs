@@ -142,6 +142,7 @@ impl<C: Clock> State<C> {
         let Ok(count) = router.ingest(track, plain, fwd_buf, fwd_index) else {
             return;
         };
+        let in_ts = RtpPacket::parse(plain).map(|p| p.timestamp()).unwrap_or(0);
         for i in 0..count as usize {
             let route = fwd_index[3 * i];
             let offset = fwd_index[3 * i + 1] as usize;
@@ -165,6 +166,7 @@ impl<C: Clock> State<C> {
                 cache.store(pkt.sequence_number(), copy);
             }
             r.send.on_packet(pkt.timestamp(), pkt.payload().len(), now);
+            r.ts_offset = Some((track, pkt.timestamp().wrapping_sub(in_ts)));
             let sent = out.push(to, counters, |slot| {
                 slot.get_mut(..len)?.copy_from_slice(copy);
                 pair.outbound.protect_rtp(slot, len).ok()
@@ -202,12 +204,15 @@ impl<C: Clock> State<C> {
         for packet in rtcp::iter(&data[..n]) {
             match packet {
                 Ok(RtcpPacket::SenderReport(sr)) => {
-                    if let Some(stats) = self
-                        .endpoints
-                        .get_mut(id)
-                        .and_then(|ep| ep.receive.get_mut(&sr.ssrc()))
-                    {
+                    let Some(ep) = self.endpoints.get_mut(id) else {
+                        continue;
+                    };
+                    if let Some(stats) = ep.receive.get_mut(&sr.ssrc()) {
                         stats.on_sender_report(sr.ntp(), now);
+                    }
+                    let track = ep.incoming.track_of(sr.ssrc());
+                    if let Some(t) = track.and_then(|t| self.tracks.get_mut(&t)) {
+                        t.last_sr = Some((sr.ntp(), sr.rtp_ts(), now));
                     }
                 }
                 Ok(RtcpPacket::Pli { media_ssrc, .. }) => self.on_keyframe_request(id, media_ssrc, now),

@@ -82,6 +82,11 @@ impl Incoming {
         Some(track)
     }
 
+    /// The track an SSRC is mapped to.
+    pub fn track_of(&self, ssrc: u32) -> Option<u32> {
+        self.by_ssrc.get(&ssrc).copied()
+    }
+
     /// The SSRCs currently mapped (for REMB).
     pub fn ssrcs(&self) -> impl Iterator<Item = u32> + '_ {
         self.by_ssrc.keys().copied()

@@ -106,6 +106,7 @@ impl<C: Clock> State<C> {
         let remb_bps = self.config.remb_bitrate_bps;
         let State {
             routes,
+            tracks,
             endpoints,
             counters,
             out,
@@ -124,7 +125,18 @@ impl<C: Clock> State<C> {
             .iter()
             .filter_map(|(&ssrc, route)| {
                 let r = routes.get(route)?;
-                r.send.sender_report(ssrc, now, ntp, r.clock_rate)
+                let mut sr = r.send.sender_report(ssrc, now, ntp, r.clock_rate)?;
+                // With the publisher's own SR, keep its NTP ↔ RTP mapping (lip sync between the
+                // publisher's streams), moved into this output's timestamps and to now.
+                if let Some((track, offset)) = r.ts_offset {
+                    if let Some((src_ntp, src_rtp, at)) = tracks.get(&track).and_then(|t| t.last_sr) {
+                        let elapsed_ms = (now - at).max(0.0);
+                        sr.ntp = src_ntp.wrapping_add((elapsed_ms / 1000.0 * 4_294_967_296.0) as u64);
+                        let ticks = (elapsed_ms * f64::from(r.clock_rate) / 1000.0).round() as u32;
+                        sr.rtp_ts = src_rtp.wrapping_add(offset).wrapping_add(ticks);
+                    }
+                }
+                Some(sr)
             })
             .collect();
         let blocks: Vec<ReportBlock> = ep

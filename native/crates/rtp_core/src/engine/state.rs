@@ -60,6 +60,8 @@ pub(crate) struct TrackIn {
     /// SSRC of the latest packet, the target of keyframe requests.
     pub last_ssrc: Option<u32>,
     pub last_keyframe_request_ms: f64,
+    /// The publisher's latest sender report on this track: (NTP, RTP timestamp, arrival ms).
+    pub last_sr: Option<(u64, u32, f64)>,
 }
 
 pub(crate) struct RouteOut {
@@ -68,6 +70,9 @@ pub(crate) struct RouteOut {
     pub clock_rate: u32,
     pub cache: Option<RetransmitCache>,
     pub send: SendStats,
+    /// `(source track, output ts − input ts)` of the latest forwarded packet: maps the source's
+    /// sender reports into this output's timestamps.
+    pub ts_offset: Option<(u32, u32)>,
 }
 
 pub struct State<C: Clock = MonotonicClock> {
@@ -276,6 +281,7 @@ impl<C: Clock> State<C> {
                 clock_rate,
                 last_ssrc: None,
                 last_keyframe_request_ms: f64::NEG_INFINITY,
+                last_sr: None,
             },
         );
         Ok(handle)
@@ -311,6 +317,7 @@ impl<C: Clock> State<C> {
                 clock_rate,
                 cache,
                 send: SendStats::new(),
+                ts_offset: None,
             },
         );
         if let Some(ep) = self.endpoints.get_mut(output) {

@@ -508,3 +508,29 @@ fn a_gap_from_the_publisher_is_nacked_and_the_resent_packet_is_forwarded() {
     r.state.tick();
     assert_eq!(counter(&r.state, Counter::NackSent), 1);
 }
+
+#[test]
+fn sender_reports_carry_the_publishers_ntp_mapping_into_output_timestamps() {
+    let mut r = rig();
+    r.route();
+    r.publish(1, &vp8_key()); // ts 3000 → output 9000: offset 6000
+    r.publish(2, &vp8_delta()); // ts 6000 → 12000
+    let ntp = 0xE000_0000_8000_0000u64; // some wall clock, half a second past a second
+    let mut sr = vec![0u8; 64];
+    let fields = rtcp::SenderReportFields { ssrc: PUB_SSRC, ntp, rtp_ts: 6000, packet_count: 2, octet_count: 0 };
+    let n = rtcp::write_sender_report(&mut sr, &fields, &[]).unwrap();
+    sr.truncate(n);
+    let from = r.publisher.addr;
+    send_srtcp(&mut r.state, &mut r.publisher.tx, from, &sr);
+    r.sent_to(r.subscriber.addr);
+    r.clock.advance(1000.0);
+    r.state.tick();
+    let out = r.sent_to(r.subscriber.addr);
+    let plain = decrypt_rtcp(&mut r.subscriber.rx, out[0].clone());
+    let Some(Ok(RtcpPacket::SenderReport(got))) = rtcp::iter(&plain).next() else {
+        panic!("expected an SR");
+    };
+    assert_eq!(got.ssrc(), OUT_SSRC);
+    assert_eq!(got.ntp(), ntp + (1u64 << 32)); // one second later on the publisher's clock
+    assert_eq!(got.rtp_ts(), 6000 + 6000 + 90_000);
+}
