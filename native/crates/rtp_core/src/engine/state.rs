@@ -42,7 +42,7 @@ impl Default for EngineConfig {
             remb_bitrate_bps: 10_000_000,
             keyframe_interval_ms: 300.0,
             rtcp_interval_ms: 1000.0,
-            retransmit_capacity: 512,
+            retransmit_capacity: 256,
             control_max_items: 4096,
             control_max_bytes: 4 << 20,
         }
