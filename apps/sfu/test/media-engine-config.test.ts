@@ -13,6 +13,8 @@ describe('media engine selection', () => {
     expect(resolveConfig(loadCliConfig({}, { OPENCALLS_ENGINE: 'werift' }).input).media.engine).toBe('werift');
     expect(resolveConfig(loadCliConfig({ engine: 'native' }, { OPENCALLS_ENGINE: 'werift' }).input).media.engine).toBe('native');
     expect(() => loadCliConfig({ engine: 'fast' }, {})).toThrow(/--engine must be native or werift/);
+    expect(resolveConfig({ media: { rembBitrateBps: 2_000_000 } }).media.rembBitrateBps).toBe(2_000_000);
+    expect(() => resolveConfig({ media: { rembBitrateBps: -1 } })).toThrow(/rembBitrateBps must be a number ≥ 0/);
   });
 
   test('the server runs the configured engine: native has one media port, werift none', async () => {

@@ -142,6 +142,11 @@ describe('native media engine with werift peers', () => {
     expect(engine.counters()!.native.keyframeRequestsReceived).toBeGreaterThan(0);
   });
 
+  test('the publisher hears the engine\'s REMB (10 Mbit/s by default)', async () => {
+    await waitFor(() => clientVideo.sender.receiverEstimatedMaxBitrate > 0n, 5000);
+    expect(clientVideo.sender.receiverEstimatedMaxBitrate).toBe(10_000_000n);
+  });
+
   test('the TS counter names are exactly the addon\'s, in order', () => {
     const binding = createNativeMediaEngine({ bindAddress: '127.0.0.1', port: 0 }, () => undefined);
     try {

@@ -36,6 +36,8 @@ export interface SfuConfig {
      * reference (config `media.engine`, flag `--engine`, env `OPENCALLS_ENGINE`).
      */
     readonly engine: 'native' | 'werift';
+    /** Engine native: the REMB every publisher gets, bits per second (default 10 Mbit/s; 0 = none). */
+    readonly rembBitrateBps?: number;
   };
   /** Session limits and timeouts (defaults equal Cloudflare's). */
   readonly limits: {

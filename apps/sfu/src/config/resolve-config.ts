@@ -55,6 +55,9 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
   if (isIP(media.bindAddress) === 0) {
     throw new TypeError(`config.media.bindAddress must be an IP address of this host (or 0.0.0.0 / ::), got ${JSON.stringify(media.bindAddress)}`);
   }
+  if (media.rembBitrateBps !== undefined && !(Number.isFinite(media.rembBitrateBps) && media.rembBitrateBps >= 0)) {
+    throw new TypeError(`config.media.rembBitrateBps must be a number ≥ 0, got ${String(media.rembBitrateBps)}`);
+  }
   if (media.engine !== 'native' && media.engine !== 'werift') {
     throw new TypeError(`config.media.engine must be "native" or "werift", got ${JSON.stringify(media.engine)}`);
   }

@@ -70,6 +70,7 @@ export class CallsService {
       bindAddress: config.media.bindAddress,
       portRange: config.media.portRange,
       engine: config.media.engine,
+      ...(config.media.rembBitrateBps === undefined ? {} : { rembBitrateBps: config.media.rembBitrateBps }),
       disconnectedAfterMs: config.limits.disconnectedAfterMs,
     });
     this.#gc = new InactivityGc({ source: this.engine, timers: this.timers, options: sessionOptions });
