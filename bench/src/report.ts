@@ -6,7 +6,7 @@ const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(d
 /** The comparison table printed at the end of `pnpm bench`. */
 export function table(results: readonly ScenarioResult[], baseline: LatencySummary): string {
   const head = [
-    'engine', 'scenario', 'subs', 'fwd pps', 'loss %', 'SFU cores', 'CPU µs/pkt', 'lat p50 ms', 'lat p99 ms', 'added p99 ms', 'RSS/session KiB',
+    'engine', 'scenario', 'subs', 'fwd pps', 'loss %', 'SFU cores', 'CPU µs/pkt', 'kernel %', 'lat p50 ms', 'lat p99 ms', 'added p99 ms', 'RSS/session KiB',
   ];
   const rows = results.map((r) => [
     r.engine,
@@ -16,6 +16,7 @@ export function table(results: readonly ScenarioResult[], baseline: LatencySumma
     fmt(r.loss * 100, 2),
     fmt(r.sfuCpuCores, 2),
     fmt(r.cpuUsPerForwardedPacket, 2),
+    fmt(r.systemCpuShare * 100, 0),
     fmt(r.latencyMs.p50, 2),
     fmt(r.latencyMs.p99, 2),
     fmt(r.latencyMs.p99 - baseline.p99, 2),

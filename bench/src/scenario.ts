@@ -30,6 +30,8 @@ export interface ScenarioResult {
   readonly loss: number;
   readonly sfuCpuCores: number;
   readonly cpuUsPerForwardedPacket: number;
+  /** The share of the SFU's CPU spent in the kernel (sockets; on loopback also the receivers' side). */
+  readonly systemCpuShare: number;
   readonly latencyMs: LatencySummary;
   readonly rssPerSessionKiB: number;
   readonly setupSeconds: number;
@@ -106,12 +108,16 @@ export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise
     }
     const sent0 = publishers.map((p) => p.sent.video + p.sent.audio);
     const cpu0 = sfu.cpuNs();
+    const split0 = sfu.cpuSplit();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     for (const p of publishers) p.stop();
     const t1 = performance.now();
     await new Promise((r) => setTimeout(r, 400));
     const cpu1 = sfu.cpuNs();
+    const split1 = sfu.cpuSplit();
+    const userS = split1.user - split0.user;
+    const systemS = split1.system - split0.system;
     const sentPerPublisher = publishers.map((p, i) => p.sent.video + p.sent.audio - sent0[i]!);
     const packetsExpected = counters.reduce((sum, _c, i) => {
       return sum + sentPerPublisher.reduce((s, n, p) => s + (spec.room && p === i ? 0 : n), 0);
@@ -133,6 +139,7 @@ export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise
       loss: packetsExpected > 0 ? Math.max(0, 1 - packetsForwarded / packetsExpected) : 0,
       sfuCpuCores: cpuNs / 1e9 / ((t1 - t0 + 400) / 1000),
       cpuUsPerForwardedPacket: packetsForwarded > 0 ? cpuNs / 1000 / packetsForwarded : Number.NaN,
+      systemCpuShare: userS + systemS > 0 ? systemS / (userS + systemS) : Number.NaN,
       latencyMs: summarize(latencies),
       rssPerSessionKiB: (rss1 - rss0) / 1024 / (spec.publishers + spec.subscribers),
       setupSeconds,

@@ -8,6 +8,8 @@ export interface SfuProcess {
   readonly pid: number;
   /** CPU time of every thread of the process, in nanoseconds (from /proc/<pid>/task/<tid>/schedstat). */
   cpuNs(): number;
+  /** User and system CPU seconds of the whole process (/proc/<pid>/stat, clock ticks of 10 ms). */
+  cpuSplit(): { user: number; system: number };
   /** Resident set size in bytes (VmRSS). */
   rssBytes(): number;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export function startSfuProcess(config: Record<string, unknown>): Promise<SfuPro
         url,
         pid,
         cpuNs: () => processCpuNs(pid),
+        cpuSplit: () => processCpuSplit(pid),
         rssBytes: () => processRssBytes(pid),
         stop: () =>
           new Promise<void>((done) => {
@@ -63,6 +66,15 @@ function processCpuNs(pid: number): number {
     }
   }
   return total;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function processCpuSplit(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5), counted from after the command name (which starts at field 3).
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
 }
 
 function processRssBytes(pid: number): number {
