@@ -116,6 +116,9 @@ impl<C: Clock> State<C> {
         if video && (ep.nacks.len() < MAX_SSRCS_PER_ENDPOINT || ep.nacks.contains_key(&ssrc)) {
             ep.nacks.entry(ssrc).or_default().on_packet(pkt.sequence_number(), now);
         }
+        if let Some(cache) = self.tracks.get_mut(&track).and_then(|t| t.cache.as_mut()) {
+            cache.store(pkt.sequence_number(), plain);
+        }
         if ep.receive.len() < MAX_SSRCS_PER_ENDPOINT || ep.receive.contains_key(&ssrc) {
             ep.receive.entry(ssrc).or_default().on_packet(
                 pkt.sequence_number(),
@@ -142,7 +145,9 @@ impl<C: Clock> State<C> {
         let Ok(count) = router.ingest(track, plain, fwd_buf, fwd_index) else {
             return;
         };
-        let in_ts = RtpPacket::parse(plain).map(|p| p.timestamp()).unwrap_or(0);
+        let (in_seq, in_ts) = RtpPacket::parse(plain)
+            .map(|p| (p.sequence_number(), p.timestamp()))
+            .unwrap_or((0, 0));
         for i in 0..count as usize {
             let route = fwd_index[3 * i];
             let offset = fwd_index[3 * i + 1] as usize;
@@ -162,8 +167,8 @@ impl<C: Clock> State<C> {
             let Ok(pkt) = RtpPacket::parse(copy) else {
                 continue;
             };
-            if let Some(cache) = r.cache.as_mut() {
-                cache.store(pkt.sequence_number(), copy);
+            if let Some(sent) = r.sent.as_mut() {
+                sent.record(pkt.sequence_number(), &copy[..pkt.header_len()], track, in_seq);
             }
             r.send.on_packet(pkt.timestamp(), pkt.payload().len(), now);
             r.ts_offset = Some((track, pkt.timestamp().wrapping_sub(in_ts)));
@@ -243,12 +248,13 @@ impl<C: Clock> State<C> {
         }
     }
 
-    /// Resends what the route's retransmission cache still holds (same SSRC and sequence
-    /// number: RFC 4585 generic NACK without RTX).
+    /// Resends what is still known: the route's header as sent, with the payload from its source
+    /// track's packet cache (same SSRC and sequence number: RFC 4585 generic NACK without RTX).
     fn on_nack(&mut self, id: u32, media_ssrc: u32, lost: impl Iterator<Item = u16>) {
         self.counters.inc(Counter::NackReceived);
         let State {
             routes,
+            tracks,
             endpoints,
             counters,
             out,
@@ -257,20 +263,26 @@ impl<C: Clock> State<C> {
         let Some(ep) = endpoints.get_mut(id) else {
             return;
         };
-        let Some(r) = ep.outputs.get(&media_ssrc).and_then(|route| routes.get_mut(route)) else {
+        let Some(r) = ep.outputs.get(&media_ssrc).and_then(|route| routes.get(route)) else {
             return;
         };
-        let (Some(pair), Some(to), Some(cache)) = (ep.srtp.as_mut(), ep.media_addr, r.cache.as_ref()) else {
+        let (Some(pair), Some(to), Some(ring)) = (ep.srtp.as_mut(), ep.media_addr, r.sent.as_ref()) else {
             return;
         };
         for seq in lost.take(MAX_NACK_SEQS) {
-            let Some(packet) = cache.get(seq) else {
+            let found = ring.get(seq).and_then(|sent| {
+                let input = tracks.get(&sent.source)?.cache.as_ref()?.get(sent.in_seq)?;
+                let body = input.get(RtpPacket::parse(input).ok()?.header_len()..)?;
+                Some((sent.header, body))
+            });
+            let Some((header, body)) = found else {
                 counters.inc(Counter::NackMissed);
                 continue;
             };
-            let len = packet.len();
+            let len = header.len() + body.len();
             let sent = out.push(to, counters, |slot| {
-                slot.get_mut(..len)?.copy_from_slice(packet);
+                slot.get_mut(..header.len())?.copy_from_slice(header);
+                slot.get_mut(header.len()..len)?.copy_from_slice(body);
                 pair.outbound.protect_rtp(slot, len).ok()
             });
             counters.inc(if sent { Counter::NackResent } else { Counter::NackMissed });

@@ -12,6 +12,7 @@ use super::counters::{Counter, Counters};
 use super::endpoint::{EndpointTable, IncomingSpec, SrtpPair};
 use super::error::EngineError;
 use super::outbox::Outbox;
+use super::sent_ring::SentRing;
 use crate::activity::{Clock, MonotonicClock};
 use crate::demux::{classify, DatagramKind};
 use crate::net::BatchSocket;
@@ -30,7 +31,7 @@ pub struct EngineConfig {
     pub keyframe_interval_ms: f64,
     /// SR, RR and REMB period.
     pub rtcp_interval_ms: f64,
-    /// Packets kept per video route to answer NACKs.
+    /// Packets kept per video track to answer NACKs (of every route it feeds).
     pub retransmit_capacity: usize,
     pub control_max_items: usize,
     pub control_max_bytes: usize,
@@ -62,13 +63,17 @@ pub(crate) struct TrackIn {
     pub last_keyframe_request_ms: f64,
     /// The publisher's latest sender report on this track: (NTP, RTP timestamp, arrival ms).
     pub last_sr: Option<(u64, u32, f64)>,
+    /// Video: the packets received lately, by input sequence number; NACKs of every route fed by
+    /// this track are answered from here (see `sent_ring.rs`).
+    pub cache: Option<RetransmitCache>,
 }
 
 pub(crate) struct RouteOut {
     pub endpoint: u32,
     pub ssrc: u32,
     pub clock_rate: u32,
-    pub cache: Option<RetransmitCache>,
+    /// Video: the headers this route sent lately, for NACKs.
+    pub sent: Option<SentRing>,
     pub send: SendStats,
     /// `(source track, output ts − input ts)` of the latest forwarded packet: maps the source's
     /// sender reports into this output's timestamps.
@@ -271,6 +276,7 @@ impl<C: Clock> State<C> {
 
     pub fn create_track(&mut self, options: TrackOptions) -> Result<u32, EngineError> {
         let kind = options.kind;
+        let cache = (kind == MediaKind::Video).then(|| RetransmitCache::new(self.config.retransmit_capacity, MAX_MEDIA_PACKET));
         let clock_rate = options.codecs.first().map(|c| c.clock_rate).unwrap_or(90_000);
         let handle = self.router.create_track(options)?;
         self.tracks.insert(
@@ -282,6 +288,7 @@ impl<C: Clock> State<C> {
                 last_ssrc: None,
                 last_keyframe_request_ms: f64::NEG_INFINITY,
                 last_sr: None,
+                cache,
             },
         );
         Ok(handle)
@@ -308,14 +315,14 @@ impl<C: Clock> State<C> {
         let clock_rate = options.codecs.first().map(|c| c.clock_rate).unwrap_or(90_000);
         let video = self.tracks.get(&track).is_some_and(|t| t.kind == MediaKind::Video);
         let route = self.router.create_route(track, options)?;
-        let cache = video.then(|| RetransmitCache::new(self.config.retransmit_capacity, MAX_MEDIA_PACKET));
+        let sent = video.then(SentRing::default);
         self.routes.insert(
             route,
             RouteOut {
                 endpoint: output,
                 ssrc,
                 clock_rate,
-                cache,
+                sent,
                 send: SendStats::new(),
                 ts_offset: None,
             },
