@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { assertMatchesOfficialSchema } from '@opencalls/conformance';
-import { launchChromium } from './helpers/browser.js';
+import { openDemoPages } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 interface Pushed {
@@ -28,17 +28,8 @@ describe.each(['native', 'werift'] as const)('Chromium: close one pulled track w
 
   beforeAll(async () => {
     server = await startTestServer({ media: { engine } });
-    browser = await launchChromium();
-    const context = await browser.newContext();
-    pageA = await context.newPage();
-    pageB = await context.newPage();
-    for (const page of [pageA, pageB]) {
-      page.on('console', (m) => {
-        if (m.type() === 'error') console.error(`[page] ${m.text()}`);
-      });
-      await page.goto(`${server.url}/`);
-      await page.waitForFunction(() => 'opencalls' in window && 'closeTracks' in (window as any).opencalls);
-    }
+    ({ browser, pageA, pageB } = await openDemoPages(server.url));
+    for (const page of [pageA, pageB]) await page.waitForFunction(() => 'opencalls' in window && 'closeTracks' in (window as any).opencalls);
   });
 
   afterAll(async () => {

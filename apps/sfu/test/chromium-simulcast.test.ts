@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './helpers/browser.js';
+import { openDemoPages } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 interface Layer {
@@ -41,17 +41,7 @@ describe.each(['native', 'werift'] as const)('Chromium simulcast push â†’ SFU â†
 
   beforeAll(async () => {
     server = await startTestServer({ media: { engine } });
-    browser = await launchChromium();
-    const context = await browser.newContext();
-    pageA = await context.newPage();
-    pageB = await context.newPage();
-    for (const page of [pageA, pageB]) {
-      page.on('console', (m) => {
-        if (m.type() === 'error') console.error(`[page] ${m.text()}`);
-      });
-      await page.goto(`${server.url}/`);
-      await page.waitForFunction(() => 'opencalls' in window);
-    }
+    ({ browser, pageA, pageB } = await openDemoPages(server.url));
   });
 
   afterAll(async () => {

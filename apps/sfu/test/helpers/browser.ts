@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with fake camera and microphone. Never downloads a browser. */
 export const CHROMIUM_PATH = process.env.OPENCALLS_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,4 +23,23 @@ export const CHROMIUM_ARGS = [
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Chromium with two pages (A publishes, B subscribes) on the server's demo page, each with
+ * `window.opencalls` loaded; page errors are echoed to the test log.
+ */
+export async function openDemoPages(url: string): Promise<{ browser: Browser; pageA: Page; pageB: Page }> {
+  const browser = await launchChromium();
+  const context = await browser.newContext();
+  const open = async (): Promise<Page> => {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.error(`[page] ${m.text()}`);
+    });
+    await page.goto(`${url}/`);
+    await page.waitForFunction(() => 'opencalls' in window);
+    return page;
+  };
+  return { browser, pageA: await open(), pageB: await open() };
 }
