@@ -235,6 +235,18 @@ impl<C: Clock> State<C> {
             inbound,
             outbound,
         });
+        // Routes created before this transport had keys dropped the keyframe their creation
+        // asked for; ask again now, so the subscriber's first decodable frame comes at once.
+        let sources: Vec<u32> = self
+            .routes
+            .iter()
+            .filter(|(_, r)| r.endpoint == id)
+            .filter_map(|(route, _)| self.router.route_sources(*route).ok().map(|(source, _)| source))
+            .collect();
+        let now = self.now_ms();
+        for source in sources {
+            self.request_keyframe(source, now, true);
+        }
         Ok(())
     }
 
@@ -306,7 +318,8 @@ impl<C: Clock> State<C> {
         Ok(())
     }
 
-    /// A route from `track` to the endpoint `output`; asks the track for a keyframe at once.
+    /// A route from `track` to the endpoint `output`; asks the track for a keyframe at once if
+    /// `output` has its SRTP keys, else when it gets them.
     pub fn create_route(&mut self, track: u32, options: RouteOptions, output: u32) -> Result<u32, EngineError> {
         if self.endpoints.get(output).is_none() {
             return Err(EngineError::EndpointNotFound(output));
@@ -335,8 +348,13 @@ impl<C: Clock> State<C> {
             self.fwd_buf.resize(needed, 0);
             self.fwd_index.resize((self.routes.len() + 1) * 3, 0);
         }
-        let now = self.now_ms();
-        self.request_keyframe(track, now, true);
+        // A keyframe now helps only a transport that can already decrypt it; otherwise the
+        // request goes out when its keys arrive (install_srtp): browsers ignore a second request
+        // that comes soon after the first (about 300 ms), so an early one would delay the frame.
+        if self.endpoints.get(output).is_some_and(|ep| ep.srtp.is_some()) {
+            let now = self.now_ms();
+            self.request_keyframe(track, now, true);
+        }
         Ok(route)
     }
 

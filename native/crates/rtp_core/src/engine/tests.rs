@@ -535,3 +535,31 @@ fn sender_reports_carry_the_publishers_ntp_mapping_into_output_timestamps() {
     assert_eq!(got.ntp(), ntp + (1u64 << 32)); // one second later on the publisher's clock
     assert_eq!(got.rtp_ts(), 6000 + 6000 + 90_000);
 }
+
+#[test]
+fn a_subscriber_transport_getting_its_keys_asks_the_publisher_for_a_keyframe_again() {
+    let mut r = rig();
+    r.publish(1, &vp8_key()); // the publisher's SSRC and address are known now
+    r.sent_to(r.publisher.addr);
+    // A subscriber whose DTLS has not finished yet: its route is created before it has keys.
+    let late = r.state.create_endpoint();
+    let late_addr: SocketAddr = "127.0.0.1:40003".parse().unwrap();
+    r.state.send_control(late, &[22, 0xfe, 0xfd, 0, 0], late_addr).unwrap();
+    r.state
+        .create_route(
+            r.track,
+            RouteOptions { ssrc: OUT_SSRC + 1, codecs: vp8(), extensions: vec![], start_seq: None, start_ts: None },
+            late,
+        )
+        .unwrap();
+    assert_eq!(r.sent_to(r.publisher.addr).len(), 0, "no keyframe request while the subscriber cannot decrypt it");
+    let before = counter(&r.state, Counter::PliSent);
+    r.state
+        .install_srtp(late, PROFILE.dtls_id(), &key(30), &salt(30), &key(31), &salt(31))
+        .unwrap();
+    let out = r.sent_to(r.publisher.addr);
+    assert_eq!(out.len(), 1, "keys for the subscriber's transport: now a PLI to the publisher");
+    let plain = decrypt_rtcp(&mut r.publisher.rx, out.into_iter().next().unwrap());
+    assert!(rtcp::iter(&plain).map(Result::unwrap).any(|p| matches!(p, RtcpPacket::Pli { media_ssrc: PUB_SSRC, .. })));
+    assert_eq!(counter(&r.state, Counter::PliSent), before + 1);
+}
