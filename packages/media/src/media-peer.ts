@@ -8,7 +8,8 @@ import type { Publication } from './publication.js';
 import { PublishedTrack } from './published-track.js';
 import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 import { SimulcastPublication, simulcastTracks } from './simulcast-publication.js';
-import { keepCandidates, sdpProblem } from './sdp-candidates.js';
+import { keepCandidates } from './sdp-candidates.js';
+import { sdpProblem } from './sdp-check.js';
 import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
 import { PeerDataChannels } from './peer-data-channels.js';
@@ -270,8 +271,19 @@ export class MediaPeer {
     } catch (error) {
       await this.#rollback();
       if (error instanceof ProtocolError) throw error;
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${detail}`, { cause: error });
+      throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${failureDetail(error)}`, { cause: error });
     }
   }
+}
+
+/**
+ * What a client is told about a werift failure. werift's own errors name the problem; a
+ * TypeError or RangeError is werift tripping over input it did not expect, and its text
+ * ("Cannot set properties of undefined") would describe werift, not the SDP.
+ */
+function failureDetail(error: unknown): string {
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || !(error instanceof Error)) {
+    return 'its contents are inconsistent (check the a=rtpmap, a=fmtp, a=rtcp-fb and a=extmap lines against their payload types and ids)';
+  }
+  return error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message;
 }

@@ -48,23 +48,3 @@ export function mediaSections(sdp: string): SdpMediaSection[] {
   if (current) sections.push(current);
   return sections;
 }
-
-/**
- * A quick structural check before werift sees the SDP (RFC 8866 §5): every line is `x=value`,
- * the first is `v=0`, and there is an `o=` line. werift accepts much garbage silently.
- */
-export function sdpProblem(sdp: string): string | undefined {
-  if (typeof sdp !== 'string' || sdp.trim() === '') return 'the SDP is empty';
-  const lines = sdp.split(/\r?\n/).filter((l) => l !== '');
-  if (lines[0] !== 'v=0') return 'the SDP must start with "v=0"';
-  const bad = lines.findIndex((l) => !/^[a-z]=/.test(l));
-  if (bad >= 0) return `line ${bad + 1} of the SDP is not "<type>=<value>": ${JSON.stringify(lines[bad]!.slice(0, 40))}`;
-  if (!lines.some((l) => l.startsWith('o='))) return 'the SDP has no o= line';
-  if (lines.some((l) => /^m=\S+ [1-9]/.test(l))) {
-    // RFC 8839 §5.4 and RFC 8842 §5: ICE credentials and a DTLS fingerprint are mandatory.
-    for (const attr of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
-      if (!lines.some((l) => l.startsWith(attr))) return `the SDP has no ${attr.slice(2, -1)} attribute`;
-    }
-  }
-  return undefined;
-}

@@ -1,0 +1,72 @@
+/**
+ * Checks a client's SDP before werift sees it. werift accepts much garbage silently, and some of
+ * its parsing is superlinear: within the 1 MiB body limit, 15 000 `a=candidate` lines or 30 000
+ * `a=ssrc` lines cost seconds of the one event loop every session shares. The caps below sit far
+ * above what any browser sends (Chrome: one to a few dozen candidates, ≤ 8 ssrc lines and ≤ 3
+ * simulcast RIDs per media section) and keep the worst SDP under ~0.5 s of CPU.
+ */
+
+export interface SdpCaps {
+  /** `m=` sections in one SDP (a session pulling many tracks keeps adding them). */
+  readonly mediaSections: number;
+  /** `a=candidate` lines in one SDP. */
+  readonly candidates: number;
+  /** `a=ssrc` lines in one SDP. */
+  readonly ssrcLines: number;
+  /** `a=rid` lines in one media section, and in the whole SDP. */
+  readonly ridsPerSection: number;
+  readonly rids: number;
+}
+
+export const SDP_CAPS: SdpCaps = Object.freeze({
+  mediaSections: 512,
+  candidates: 256,
+  ssrcLines: 1024,
+  ridsPerSection: 16,
+  rids: 256,
+});
+
+/**
+ * Why this SDP is unusable, or undefined. Structure per RFC 8866 §5 (every line `x=value`, first
+ * `v=0`, an `o=` line); ICE credentials and a DTLS fingerprint when media is offered (RFC 8839
+ * §5.4, RFC 8842 §5); then the caps.
+ */
+export function sdpProblem(sdp: string, caps: SdpCaps = SDP_CAPS): string | undefined {
+  if (typeof sdp !== 'string' || sdp.trim() === '') return 'the SDP is empty';
+  const lines = sdp.split(/\r?\n/).filter((l) => l !== '');
+  if (lines[0] !== 'v=0') return 'the SDP must start with "v=0"';
+  const bad = lines.findIndex((l) => !/^[a-z]=/.test(l));
+  if (bad >= 0) return `line ${bad + 1} of the SDP is not "<type>=<value>": ${JSON.stringify(lines[bad]!.slice(0, 40))}`;
+  if (!lines.some((l) => l.startsWith('o='))) return 'the SDP has no o= line';
+  if (lines.some((l) => /^m=\S+ [1-9]/.test(l))) {
+    for (const attr of ['a=ice-ufrag:', 'a=ice-pwd:', 'a=fingerprint:']) {
+      if (!lines.some((l) => l.startsWith(attr))) return `the SDP has no ${attr.slice(2, -1)} attribute`;
+    }
+  }
+  return capProblem(lines, caps);
+}
+
+function capProblem(lines: readonly string[], caps: SdpCaps): string | undefined {
+  let sections = 0;
+  let candidates = 0;
+  let ssrcLines = 0;
+  let rids = 0;
+  let sectionRids = 0;
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      sections += 1;
+      sectionRids = 0;
+    } else if (line.startsWith('a=candidate:')) candidates += 1;
+    else if (line.startsWith('a=ssrc:')) ssrcLines += 1;
+    else if (line.startsWith('a=rid:')) {
+      rids += 1;
+      sectionRids += 1;
+      if (sectionRids > caps.ridsPerSection) return `media section ${sections} has more than ${caps.ridsPerSection} a=rid lines`;
+    }
+  }
+  if (sections > caps.mediaSections) return `the SDP has ${sections} media sections; at most ${caps.mediaSections} are accepted`;
+  if (candidates > caps.candidates) return `the SDP has ${candidates} a=candidate lines; at most ${caps.candidates} are accepted`;
+  if (ssrcLines > caps.ssrcLines) return `the SDP has ${ssrcLines} a=ssrc lines; at most ${caps.ssrcLines} are accepted`;
+  if (rids > caps.rids) return `the SDP has ${rids} a=rid lines; at most ${caps.rids} are accepted`;
+  return undefined;
+}
