@@ -286,4 +286,23 @@ describe.each(['native', 'werift'] as const)('DataChannels with werift clients (
     await sub1AlphaClosed;
     expect(await statusOf(sub1.sessionId, 'gamma')).toBe('active');
   });
+  test('a publisher that sends a burst and then closes its channel: every subscriber still gets all of it', async () => {
+    const created = await dc.create(pub.sessionId, [{ location: 'local', dataChannelName: 'last-words' }]);
+    const item = onlyItem(created);
+    const pubEnd = openNegotiated(pub.pc, 'last-words', item.id!);
+    const subscribers = await Promise.all([sub1, sub2].map((s) => subscribe(s, { name: 'last-words' })));
+    const received = subscribers.map((s) => record(s.channel));
+    const closed = subscribers.map((s) => new Promise<void>((resolve) => s.channel.stateChange.subscribe((st) => st === 'closed' && resolve())));
+
+    const count = 300;
+    for (let i = 0; i < count; i++) pubEnd.send(`${i} ${'z'.repeat(1000)}`);
+    // A well-behaved client: close once its own SCTP has taken every message.
+    await waitUntil(() => pubEnd.bufferedAmount === 0, 10_000);
+    pubEnd.close();
+    await Promise.all(closed);
+    for (const got of received) {
+      expect(got.length).toBe(count);
+      expect(got.map((m) => Number(String(m).split(' ')[0]))).toEqual(Array.from({ length: count }, (_, i) => i));
+    }
+  });
 });

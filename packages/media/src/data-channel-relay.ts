@@ -34,6 +34,9 @@ export interface DataChannelRelayStats {
 
 export const DEFAULT_MAX_BUFFERED_BYTES = DEFAULT_MAX_QUEUED_BYTES;
 
+/** How long subscribers may take to receive what a departed publisher sent before they close. */
+export const SUBSCRIBER_FINISH_MS = 10_000;
+
 /**
  * One published DataChannel: the SFU's end of the publisher's negotiated channel, and the
  * subscribers it fans out to (calls-api.md §3.7).
@@ -138,13 +141,17 @@ export class DataChannelRelay implements SubscriberHost {
     if (this.#replier === subscriber) this.#replier = undefined;
   }
 
-  /** Closes every subscriber and the SFU's end of the publisher's channel. Idempotent. */
+  /**
+   * Closes the SFU's end of the publisher's channel and ends every subscriber once it has what
+   * the publisher sent before (`DataChannelSubscriber.finish`; closing a subscriber itself is
+   * immediate). Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#replies.close();
-    for (const subscriber of [...this.#subscribers]) subscriber.close();
+    for (const subscriber of [...this.#subscribers]) void subscriber.finish(SUBSCRIBER_FINISH_MS);
     this.#subscribers.clear();
     this.#replier = undefined;
     if (this.channel.readyState !== 'closed' && this.channel.readyState !== 'closing') {

@@ -42,6 +42,7 @@ export class DataChannelSubscriber {
   readonly #unsubscribe: (() => void)[] = [];
   #skippedBeforeAck = 0;
   #closed = false;
+  #finishing: Promise<void> | undefined;
   /** Called once when the subscriber ends on its own (not after `close()`). */
   onended: ((reason: SubscriberEndReason) => void) | undefined;
 
@@ -83,6 +84,17 @@ export class DataChannelSubscriber {
       return false;
     }
     return this.#sender.send(message);
+  }
+
+  /**
+   * Closes once what is queued for this subscriber has reached SCTP (at most `timeoutMs`): how a
+   * subscriber ends when its publisher closed the channel after a burst. Nothing new is queued
+   * meanwhile; `close()` still ends it at once.
+   */
+  finish(timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#finishing ??= this.#sender.finish(timeoutMs).then(() => this.close());
+    return this.#finishing;
   }
 
   /** Closes the SFU's end of the channel (a stream reset tells the client). Idempotent. */

@@ -31,6 +31,7 @@ export { PeerDataChannels, type NegotiatedChannelOptions, type SctpTransportStat
 export {
   DataChannelRelay,
   DEFAULT_MAX_BUFFERED_BYTES,
+  SUBSCRIBER_FINISH_MS,
   type DataChannelRelayOptions,
   type DataChannelRelayStats,
   type RelayEndReason,

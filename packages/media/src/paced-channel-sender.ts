@@ -35,6 +35,8 @@ export class PacedChannelSender {
   #dropped = 0;
   readonly #unsubscribe: () => void;
   #closed = false;
+  /** Set by `finish()`: no new messages; resolves once werift holds nothing more of ours. */
+  #finished: (() => void) | undefined;
 
   constructor(channel: RTCDataChannel, options: PacedChannelSenderOptions = {}) {
     this.channel = channel;
@@ -60,7 +62,7 @@ export class PacedChannelSender {
 
   /** Queues `message` and sends what werift's buffer allows; false when it was dropped. */
   send(message: DataChannelMessage): boolean {
-    if (this.#closed || this.channel.readyState !== 'open') {
+    if (this.#closed || this.#finished || this.channel.readyState !== 'open') {
       this.#dropped++;
       return false;
     }
@@ -75,6 +77,29 @@ export class PacedChannelSender {
     return true;
   }
 
+  /**
+   * Takes no new messages and resolves once every queued one has been handed to werift and werift
+   * has given all of them to SCTP (`bufferedAmount` 0: each has its TSN, so a stream reset sent
+   * afterwards comes after them), or after `timeoutMs`, or when the channel or this sender closes.
+   * Then the channel can be closed without losing what the publisher sent before it left.
+   */
+  finish(timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#settle(), timeoutMs);
+      timer.unref?.();
+      const previous = this.#finished;
+      this.#finished = () => {
+        clearTimeout(timer);
+        previous?.();
+        resolve();
+      };
+      // bufferedAmountLow now fires only when werift's buffer is empty: the moment to check.
+      this.channel.bufferedAmountLowThreshold = 0;
+      this.#drain();
+    });
+  }
+
   /** Drops what is queued and stops listening; the channel itself stays as it is. Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -83,11 +108,21 @@ export class PacedChannelSender {
     this.#queue.length = 0;
     this.#head = 0;
     this.#queuedBytes = 0;
+    this.#settle();
+  }
+
+  #settle(): void {
+    const finished = this.#finished;
+    this.#finished = () => undefined;
+    if (finished) finished();
   }
 
   #drain(): void {
     while (!this.#closed && this.#head < this.#queue.length && this.channel.bufferedAmount <= this.#lowWaterBytes) {
-      if (this.channel.readyState !== 'open') return;
+      if (this.channel.readyState !== 'open') {
+        if (this.#finished) this.#settle();
+        return;
+      }
       const message = this.#queue[this.#head]!;
       this.#queue[this.#head] = '';
       this.#head++;
@@ -102,6 +137,7 @@ export class PacedChannelSender {
     if (this.#head === this.#queue.length) {
       this.#queue.length = 0;
       this.#head = 0;
+      if (this.#finished && (this.channel.bufferedAmount === 0 || this.channel.readyState !== 'open')) this.#settle();
     } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue.splice(0, this.#head);
       this.#head = 0;

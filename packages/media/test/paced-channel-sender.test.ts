@@ -90,4 +90,34 @@ describe('PacedChannelSender over a real SCTP association', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(received.length).toBe(handedOver);
   });
+  test('finish(): takes nothing new, resolves once werift has given every queued message to SCTP', async () => {
+    const { from, received } = pair();
+    const sender = new PacedChannelSender(from, { lowWaterBytes: 4 * 1024 });
+    const sent = Array.from({ length: 200 }, (_, i) => `${i}:${'f'.repeat(1000)}`);
+    for (const m of sent) sender.send(m);
+    expect(sender.queuedBytes).toBeGreaterThan(100 * 1000);
+    const done = sender.finish(20_000);
+    expect(sender.send('after finish')).toBe(false);
+    await done;
+    expect([sender.sent, sender.queuedBytes, from.bufferedAmount]).toEqual([200, 0, 0]);
+    from.close(); // the stream reset follows the last message's TSN: nothing is lost
+    await until(() => received.length >= sent.length, 20_000);
+    expect(received).toEqual(sent);
+  });
+
+  test('finish() resolves at its timeout when the reader does not keep up, and at close()', async () => {
+    const { from } = pair();
+    const slow = new PacedChannelSender(from, { lowWaterBytes: 1024 });
+    for (let i = 0; i < 2000; i++) slow.send(`${i}:${'t'.repeat(1000)}`);
+    await slow.finish(50);
+    expect(slow.queuedBytes).toBeGreaterThan(0);
+    slow.close();
+    const other = pair();
+    const closing = new PacedChannelSender(other.from, { lowWaterBytes: 1024 });
+    for (let i = 0; i < 2000; i++) closing.send(`${i}:${'c'.repeat(1000)}`);
+    const finished = closing.finish(60_000);
+    closing.close();
+    await finished;
+    expect(closing.queuedBytes).toBe(0);
+  });
 });

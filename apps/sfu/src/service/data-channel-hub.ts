@@ -1,9 +1,10 @@
 import { SfuError } from '@opencalls/protocol';
-import type { DataChannelRelay, DataChannelSubscriber } from '@opencalls/media';
+import { SUBSCRIBER_FINISH_MS, type DataChannelRelay, type DataChannelSubscriber } from '@opencalls/media';
 import {
   MAX_DATA_CHANNEL_ID,
   SERVER_EVENTS_CHANNEL,
   SERVER_EVENTS_CHANNEL_ID,
+  type DataChannelCloseReason,
   type DataChannelRecord,
   type Session,
   type SessionRegistry,
@@ -155,7 +156,7 @@ export class DataChannelHub {
   }
 
   #watch(session: Session): void {
-    session.on('datachannelclosed', (record) => this.#onRecordClosed(session, record));
+    session.on('datachannelclosed', (record, reason) => this.#onRecordClosed(session, record, reason));
     session.on('connectionstatechange', (state) => {
       if (state !== 'connected') return;
       const call = this.#findCall(session.id);
@@ -201,7 +202,7 @@ export class DataChannelHub {
   }
 
   /** A record became inactive: stop its media (idempotent closes). */
-  #onRecordClosed(session: Session, record: DataChannelRecord): void {
+  #onRecordClosed(session: Session, record: DataChannelRecord, reason: DataChannelCloseReason): void {
     const channels = this.#sessions.get(session.id);
     if (!channels) return;
     if (record.location === 'local') {
@@ -213,7 +214,9 @@ export class DataChannelHub {
     const entry = channels.subscribed.get(record.id);
     if (entry) {
       channels.subscribed.delete(record.id);
-      entry.subscriber.close();
+      // The publication ended: deliver what its publisher sent before, then close.
+      if (reason === 'sourceclosed') void entry.subscriber.finish(SUBSCRIBER_FINISH_MS);
+      else entry.subscriber.close();
       return;
     }
     if (channels.serverEvents?.id === record.id) {
