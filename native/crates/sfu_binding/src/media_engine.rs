@@ -44,6 +44,8 @@ pub struct BindingMediaEngineOptions {
     pub remb_bitrate_bps: Option<f64>,
     /// Minimum time between two keyframe requests to one track.
     pub keyframe_interval_ms: Option<f64>,
+    /// Coalesce same-destination sends with UDP GSO where the kernel offers it (default true).
+    pub udp_gso: Option<bool>,
 }
 
 /// How an incoming stream of an endpoint is recognised: its SSRC, or its MID (and RID) header
@@ -112,6 +114,7 @@ impl BindingMediaEngine {
                 }
                 engine_options.config.keyframe_interval_ms = ms;
             }
+            engine_options.gso = options.udp_gso.unwrap_or(true);
             engine_options.recv_timeout = Duration::from_millis(20);
             let tsfn = on_control
                 .build_threadsafe_function::<()>()

@@ -20,6 +20,7 @@ export const ENGINE_COUNTER_NAMES = [
   'txDatagrams',
   'txBytes',
   'txFailed',
+  'txCoalesced',
   'controlSent',
   'dropUnknownEndpoint',
   'dropMalformed',

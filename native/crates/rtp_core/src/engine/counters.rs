@@ -30,6 +30,8 @@ counters! {
     TxDatagrams = "txDatagrams",
     TxBytes = "txBytes",
     TxFailed = "txFailed",
+    // Of txDatagrams, those sent as segments of a UDP GSO message.
+    TxCoalesced = "txCoalesced",
     ControlSent = "controlSent",
     DropUnknownEndpoint = "dropUnknownEndpoint",
     DropMalformed = "dropMalformed",

@@ -46,6 +46,8 @@ pub struct EngineOptions {
     pub recv_timeout: Duration,
     /// Datagrams taken per `recvmmsg`.
     pub recv_batch: usize,
+    /// Coalesce same-destination sends with UDP GSO where the kernel offers it.
+    pub gso: bool,
     pub config: EngineConfig,
 }
 
@@ -56,6 +58,7 @@ impl EngineOptions {
             port_range: None,
             recv_timeout: Duration::from_millis(20),
             recv_batch: 32,
+            gso: true,
             config: EngineConfig::default(),
         }
     }
@@ -92,6 +95,7 @@ impl Engine {
         let io = |e: std::io::Error| EngineError::Io(e.to_string());
         let socket = Arc::new(BatchSocket::bind(options.bind, options.port_range).map_err(io)?);
         socket.set_recv_timeout(options.recv_timeout).map_err(io)?;
+        socket.set_gso(options.gso);
         let local_addr = socket.local_addr().map_err(io)?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(options.config, Some(socket.clone()))),

@@ -56,6 +56,7 @@ impl Outbox {
                 counters.add(Counter::TxDatagrams, r.sent as u64);
                 counters.add(Counter::TxBytes, r.bytes as u64);
                 counters.add(Counter::TxFailed, r.failed as u64);
+                counters.add(Counter::TxCoalesced, r.coalesced as u64);
             }
             None => {
                 for i in 0..self.batch.len() {

@@ -21,6 +21,11 @@ use crate::router::{MediaKind, RouteOptions, RouteStats, Router, TrackOptions, T
 use crate::rtcp_stats::SendStats;
 use crate::srtp::{SrtpContext, SrtpProfile};
 
+/// Datagrams the send batch holds before it is flushed (≈ 1.6 MiB of slots). Large enough that
+/// the copies of a few packets to a few hundred subscribers go out together, so that UDP GSO
+/// finds each subscriber's run of packets in one batch.
+const SEND_BATCH: usize = 1024;
+
 /// Tunables of the engine's native RTCP and buffers.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -121,7 +126,7 @@ impl<C: Clock> State<C> {
             routes: HashMap::new(),
             counters: Counters::default(),
             control,
-            out: Outbox::new(socket, 64),
+            out: Outbox::new(socket, SEND_BATCH),
             fwd_buf: vec![0; MAX_MEDIA_PACKET * 4],
             fwd_index: vec![0; 3 * 4],
             rtcp_buf: vec![0; 1500],

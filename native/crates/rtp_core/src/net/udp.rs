@@ -1,11 +1,16 @@
 //! A UDP socket with batched receive and send: `recvmmsg(2)` / `sendmmsg(2)` on Linux, one
 //! `recv_from` / `send_to` per datagram elsewhere. Buffers are owned by the batches and reused, so
-//! the steady state allocates nothing. UDP GSO (`UDP_SEGMENT`) is not used: forwarded copies go to
-//! different peers, so there are few same-destination runs to coalesce.
+//! the steady state allocates nothing. Where the kernel offers UDP GSO (`UDP_SEGMENT`, Linux ≥
+//! 4.18) a send batch is grouped by destination and each run of same-destination datagrams goes
+//! as one GSO message (`udp/gso.rs`): a video frame fanned out to N subscribers costs N messages
+//! instead of N × packets.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+pub mod gso;
 
 /// Bytes reserved per received datagram. Anything longer arrives truncated and is reported as
 /// such (WebRTC stays far below: DTLS and SRTP packets are ≤ ~1300 bytes on the wire).
@@ -80,7 +85,7 @@ pub struct SendBatch {
     lens: Vec<usize>,
     to: Vec<SocketAddr>,
     #[cfg(target_os = "linux")]
-    scratch: linux::Scratch,
+    scratch: linux::SendScratch,
 }
 
 impl SendBatch {
@@ -91,7 +96,7 @@ impl SendBatch {
             lens: Vec::with_capacity(capacity),
             to: Vec::with_capacity(capacity),
             #[cfg(target_os = "linux")]
-            scratch: linux::Scratch::new(capacity),
+            scratch: linux::SendScratch::new(capacity),
         }
     }
 
@@ -145,11 +150,16 @@ pub struct SendOutcome {
     pub sent: usize,
     pub bytes: usize,
     pub failed: usize,
+    /// Of `sent`, the datagrams that went as segments of a GSO message.
+    pub coalesced: usize,
 }
 
 /// A bound UDP socket; shareable between threads (`&self` everywhere).
 pub struct BatchSocket {
     socket: UdpSocket,
+    /// Coalesce same-destination runs with UDP GSO (on where the kernel has it; turned off for
+    /// good if a send shows the path cannot do it).
+    gso: AtomicBool,
 }
 
 impl BatchSocket {
@@ -160,7 +170,17 @@ impl BatchSocket {
             None => UdpSocket::bind(addr)?,
             Some((lo, hi)) => bind_in_range(addr.ip(), lo, hi)?,
         };
-        Ok(Self { socket })
+        let gso = AtomicBool::new(gso_supported(&socket));
+        Ok(Self { socket, gso })
+    }
+
+    /// Turns UDP GSO off (`false`) or back on where the kernel supports it.
+    pub fn set_gso(&self, enabled: bool) {
+        self.gso.store(enabled && gso_supported(&self.socket), Ordering::Relaxed);
+    }
+
+    pub fn gso_enabled(&self) -> bool {
+        self.gso.load(Ordering::Relaxed)
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -230,8 +250,18 @@ impl BatchSocket {
 
     #[cfg(target_os = "linux")]
     fn send_impl(&self, batch: &mut SendBatch) -> SendOutcome {
-        linux::send(&self.socket, batch)
+        linux::send(&self.socket, batch, &self.gso)
     }
+}
+
+#[cfg(target_os = "linux")]
+fn gso_supported(socket: &UdpSocket) -> bool {
+    linux::gso_supported(socket)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn gso_supported(_socket: &UdpSocket) -> bool {
+    false
 }
 
 fn is_transient(e: &io::Error) -> bool {
@@ -277,196 +307,7 @@ pub fn placeholder_addr() -> SocketAddr {
 }
 
 #[cfg(target_os = "linux")]
-mod linux {
-    use super::{RecvBatch, Received, SendBatch, SendOutcome, RECV_SLOT};
-    use std::io;
-    use std::mem::{size_of, zeroed};
-    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, UdpSocket};
-    use std::os::fd::AsRawFd;
-
-    /// Per-batch syscall arrays, reused on every call (their pointers are reset each time).
-    pub(super) struct Scratch {
-        addrs: Vec<libc::sockaddr_storage>,
-        iovs: Vec<libc::iovec>,
-        hdrs: Vec<libc::mmsghdr>,
-    }
-
-    // SAFETY: the raw pointers inside are only meaningful during one syscall made by the owner,
-    // and are rewritten before each use.
-    unsafe impl Send for Scratch {}
-
-    impl Scratch {
-        pub(super) fn new(n: usize) -> Self {
-            // SAFETY: plain C structs, all-zero is a valid value for each.
-            unsafe {
-                Self {
-                    addrs: vec![zeroed(); n],
-                    iovs: vec![zeroed(); n],
-                    hdrs: vec![zeroed(); n],
-                }
-            }
-        }
-    }
-
-    pub(super) fn recv(socket: &UdpSocket, batch: &mut RecvBatch) -> io::Result<usize> {
-        let n = batch.meta.len();
-        let Scratch { addrs, iovs, hdrs } = &mut batch.scratch;
-        for (i, chunk) in batch.bufs.chunks_exact_mut(RECV_SLOT).take(n).enumerate() {
-            iovs[i] = libc::iovec {
-                iov_base: chunk.as_mut_ptr().cast(),
-                iov_len: RECV_SLOT,
-            };
-        }
-        for i in 0..n {
-            // SAFETY: all-zero msghdr is valid; the pointers below outlive the syscall.
-            let mut h: libc::mmsghdr = unsafe { zeroed() };
-            h.msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
-            h.msg_hdr.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            h.msg_hdr.msg_iov = &mut iovs[i];
-            h.msg_hdr.msg_iovlen = 1;
-            hdrs[i] = h;
-        }
-        // SAFETY: `hdrs` holds `n` valid headers pointing into live buffers. MSG_WAITFORONE: block
-        // (up to SO_RCVTIMEO) for the first datagram only.
-        let got = unsafe {
-            libc::recvmmsg(
-                socket.as_raw_fd(),
-                hdrs.as_mut_ptr(),
-                n as libc::c_uint,
-                libc::MSG_WAITFORONE,
-                std::ptr::null_mut(),
-            )
-        };
-        if got < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let got = got as usize;
-        for i in 0..got {
-            let h = &hdrs[i];
-            let len = h.msg_len as usize;
-            batch.meta[i] = Received {
-                len: len.min(RECV_SLOT),
-                from: from_storage(&addrs[i]).unwrap_or_else(super::placeholder_addr),
-                truncated: h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > RECV_SLOT,
-            };
-        }
-        batch.count = got;
-        Ok(got)
-    }
-
-    pub(super) fn send(socket: &UdpSocket, batch: &mut SendBatch) -> SendOutcome {
-        let n = batch.len();
-        let mut outcome = SendOutcome::default();
-        if n == 0 {
-            return outcome;
-        }
-        let SendBatch {
-            bufs,
-            lens: data_lens,
-            to,
-            scratch,
-        } = batch;
-        let Scratch { addrs, iovs, hdrs } = scratch;
-        for i in 0..n {
-            let name_len = write_storage(to[i], &mut addrs[i]);
-            iovs[i] = libc::iovec {
-                iov_base: bufs[i * super::SEND_SLOT..].as_mut_ptr().cast(),
-                iov_len: data_lens[i],
-            };
-            // SAFETY: all-zero msghdr is valid; the pointers below outlive the syscall.
-            let mut h: libc::mmsghdr = unsafe { zeroed() };
-            h.msg_hdr.msg_name = (&mut addrs[i] as *mut libc::sockaddr_storage).cast();
-            h.msg_hdr.msg_namelen = name_len;
-            h.msg_hdr.msg_iov = &mut iovs[i];
-            h.msg_hdr.msg_iovlen = 1;
-            hdrs[i] = h;
-        }
-        let mut at = 0;
-        // Bounded: each round either sends ≥ 1 datagram or skips the failing one.
-        while at < n {
-            // SAFETY: `hdrs[at..n]` are valid headers pointing into live buffers.
-            let r = unsafe {
-                libc::sendmmsg(
-                    socket.as_raw_fd(),
-                    hdrs.as_mut_ptr().add(at),
-                    (n - at) as libc::c_uint,
-                    0,
-                )
-            };
-            if r > 0 {
-                for h in &hdrs[at..at + r as usize] {
-                    outcome.bytes += h.msg_len as usize;
-                }
-                outcome.sent += r as usize;
-                at += r as usize;
-            } else {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                outcome.failed += 1; // the first datagram of the rest failed: skip it
-                at += 1;
-            }
-        }
-        outcome
-    }
-
-    fn from_storage(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
-        match i32::from(s.ss_family) {
-            libc::AF_INET => {
-                // SAFETY: the family says this storage holds a sockaddr_in.
-                let a: &libc::sockaddr_in = unsafe { &*(s as *const _ as *const libc::sockaddr_in) };
-                let ip = Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
-                Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(a.sin_port))))
-            }
-            libc::AF_INET6 => {
-                // SAFETY: the family says this storage holds a sockaddr_in6.
-                let a: &libc::sockaddr_in6 =
-                    unsafe { &*(s as *const _ as *const libc::sockaddr_in6) };
-                let ip = Ipv6Addr::from(a.sin6_addr.s6_addr);
-                Some(SocketAddr::V6(SocketAddrV6::new(
-                    ip,
-                    u16::from_be(a.sin6_port),
-                    a.sin6_flowinfo,
-                    a.sin6_scope_id,
-                )))
-            }
-            _ => None,
-        }
-    }
-
-    fn write_storage(addr: SocketAddr, s: &mut libc::sockaddr_storage) -> libc::socklen_t {
-        // SAFETY: all-zero is a valid sockaddr_storage.
-        *s = unsafe { zeroed() };
-        let len = match addr {
-            SocketAddr::V4(a) => {
-                // SAFETY: sockaddr_storage is large enough and suitably aligned for sockaddr_in.
-                let sin: &mut libc::sockaddr_in =
-                    unsafe { &mut *(s as *mut _ as *mut libc::sockaddr_in) };
-                sin.sin_family = libc::AF_INET as libc::sa_family_t;
-                sin.sin_port = a.port().to_be();
-                sin.sin_addr = libc::in_addr {
-                    s_addr: u32::from(*a.ip()).to_be(),
-                };
-                size_of::<libc::sockaddr_in>()
-            }
-            SocketAddr::V6(a) => {
-                // SAFETY: sockaddr_storage is large enough and suitably aligned for sockaddr_in6.
-                let sin6: &mut libc::sockaddr_in6 =
-                    unsafe { &mut *(s as *mut _ as *mut libc::sockaddr_in6) };
-                sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-                sin6.sin6_port = a.port().to_be();
-                sin6.sin6_addr = libc::in6_addr {
-                    s6_addr: a.ip().octets(),
-                };
-                sin6.sin6_flowinfo = a.flowinfo();
-                sin6.sin6_scope_id = a.scope_id();
-                size_of::<libc::sockaddr_in6>()
-            }
-        };
-        len as libc::socklen_t
-    }
-}
+mod linux;
 
 #[cfg(test)]
 mod tests;
