@@ -6,6 +6,8 @@ export interface MediaEngineOptions {
   readonly engine?: MediaEngineKind;
   /** Engine `native`: the REMB publishers get, bits per second (0 disables it). */
   readonly rembBitrateBps?: number;
+  /** Engine `native`: coalesce a subscriber's run of packets into one UDP GSO send where the kernel offers it (default true). */
+  readonly udpGso?: boolean;
   /** Addresses put in the SFU's ICE candidates (default: 127.0.0.1). */
   readonly announcedAddresses?: readonly string[];
   /** Address the media sockets bind to (default: 127.0.0.1; 0.0.0.0 for all interfaces). */
@@ -23,6 +25,7 @@ export interface MediaEngineOptions {
 export interface ResolvedMediaEngineOptions {
   readonly engine: MediaEngineKind;
   readonly rembBitrateBps: number;
+  readonly udpGso: boolean;
   readonly announcedAddresses: readonly string[];
   readonly bindAddress: string;
   readonly portRange: [number, number] | undefined;
@@ -34,6 +37,7 @@ export interface ResolvedMediaEngineOptions {
 export const DEFAULT_MEDIA_ENGINE_OPTIONS: ResolvedMediaEngineOptions = Object.freeze({
   engine: 'native',
   rembBitrateBps: 10_000_000,
+  udpGso: true,
   announcedAddresses: Object.freeze(['127.0.0.1']),
   bindAddress: '127.0.0.1',
   portRange: undefined,
@@ -57,6 +61,7 @@ export function resolveMediaEngineOptions(options: MediaEngineOptions = {}): Res
   return Object.freeze({
     engine,
     rembBitrateBps,
+    udpGso: options.udpGso ?? d.udpGso,
     announcedAddresses: Object.freeze([...announced]),
     bindAddress: options.bindAddress ?? d.bindAddress,
     portRange: range ? ([range[0], range[1]] as [number, number]) : undefined,

@@ -28,6 +28,7 @@ export class MediaEngine {
             bindAddress: o.bindAddress,
             portRange: o.portRange,
             rembBitrateBps: o.rembBitrateBps,
+            udpGso: o.udpGso,
             keyframeIntervalMs: Math.min(300, o.keyframeRequestIntervalMs),
           })
         : new NativeRouter();

@@ -49,6 +49,7 @@ export interface NativeMediaEngineOptions {
   portRange?: number[];
   rembBitrateBps?: number;
   keyframeIntervalMs?: number;
+  udpGso?: boolean;
 }
 
 /** How an endpoint's incoming stream is recognised: SSRC, or MID (+ RID) header extensions. */

@@ -38,6 +38,8 @@ export interface SfuConfig {
     readonly engine: 'native' | 'werift';
     /** Engine native: the REMB every publisher gets, bits per second (default 10 Mbit/s; 0 = none). */
     readonly rembBitrateBps?: number;
+    /** Engine native: send a subscriber's run of packets as one UDP GSO message where the kernel offers it (default true). */
+    readonly udpGso?: boolean;
   };
   /** Session limits and timeouts (defaults equal Cloudflare's). */
   readonly limits: {

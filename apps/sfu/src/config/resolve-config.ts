@@ -58,6 +58,9 @@ export function resolveConfig(input: SfuConfigInput = {}): SfuConfig {
   if (media.rembBitrateBps !== undefined && !(Number.isFinite(media.rembBitrateBps) && media.rembBitrateBps >= 0)) {
     throw new TypeError(`config.media.rembBitrateBps must be a number ≥ 0, got ${String(media.rembBitrateBps)}`);
   }
+  if (media.udpGso !== undefined && typeof media.udpGso !== 'boolean') {
+    throw new TypeError(`config.media.udpGso must be true or false, got ${JSON.stringify(media.udpGso)}`);
+  }
   if (media.engine !== 'native' && media.engine !== 'werift') {
     throw new TypeError(`config.media.engine must be "native" or "werift", got ${JSON.stringify(media.engine)}`);
   }

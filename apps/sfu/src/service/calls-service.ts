@@ -71,6 +71,7 @@ export class CallsService {
       portRange: config.media.portRange,
       engine: config.media.engine,
       ...(config.media.rembBitrateBps === undefined ? {} : { rembBitrateBps: config.media.rembBitrateBps }),
+      ...(config.media.udpGso === undefined ? {} : { udpGso: config.media.udpGso }),
       disconnectedAfterMs: config.limits.disconnectedAfterMs,
     });
     this.#gc = new InactivityGc({ source: this.engine, timers: this.timers, options: sessionOptions });

@@ -26,6 +26,8 @@ export interface NativeMediaEngineOptions {
   readonly rembBitrateBps?: number | undefined;
   /** Minimum time between keyframe requests to one track. */
   readonly keyframeIntervalMs?: number | undefined;
+  /** Coalesce same-destination sends with UDP GSO where the kernel offers it (default true). */
+  readonly udpGso?: boolean | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
         ...(range ? { portRange: [range[0], range[1]] } : {}),
         ...(options.rembBitrateBps !== undefined ? { rembBitrateBps: options.rembBitrateBps } : {}),
         ...(options.keyframeIntervalMs !== undefined ? { keyframeIntervalMs: options.keyframeIntervalMs } : {}),
+        ...(options.udpGso !== undefined ? { udpGso: options.udpGso } : {}),
       },
       () => this.#pump.drain(this.#binding),
     );
