@@ -3,7 +3,9 @@
  * loopback. One publisher (≈1 Mbit/s VP8-shaped video + Opus-sized audio) fanned out to N
  * subscribers, and a 10×10 room. Prints a table; writes bench/out/results.json and .svg.
  *
- *   pnpm bench [--engines werift,native] [--fanout 1,10,50,100,200] [--room 10] [--seconds 5]
+ *   pnpm bench [--engines werift,native-nogso,native] [--fanout 1,10,50,100,200] [--room 10] [--seconds 5]
+ *
+ * `native-nogso` is engine native with UDP GSO turned off (config media.udpGso = false).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,7 @@ import { runScenario, type ScenarioResult, type ScenarioSpec } from './src/scena
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    engines: { type: 'string', default: 'werift,native' },
+    engines: { type: 'string', default: 'werift,native-nogso,native' },
     fanout: { type: 'string', default: '1,10,50,100,200' },
     room: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '5' },
@@ -65,8 +67,18 @@ for (const spec of specs) {
 log('');
 log(table(results, baseline));
 for (const { label, ratio } of ratios(results)) log(`werift ÷ native CPU per packet, ${label}: ${ratio.toFixed(1)}×`);
+for (const { label, ratio } of ratios(results, 'native-nogso')) log(`native without GSO ÷ native CPU per packet, ${label}: ${ratio.toFixed(2)}×`);
 mkdirSync(values.out, { recursive: true });
-const json = { date: new Date().toISOString(), rates: DEFAULT_RATES, seconds, baseline, results, ratios: ratios(results), failures };
+const json = {
+  date: new Date().toISOString(),
+  rates: DEFAULT_RATES,
+  seconds,
+  baseline,
+  results,
+  ratios: ratios(results),
+  gsoRatios: ratios(results, 'native-nogso'),
+  failures,
+};
 writeFileSync(`${values.out}/results.json`, `${JSON.stringify(json, null, 2)}\n`);
 writeFileSync(`${values.out}/results.svg`, svgChart(results));
 log(`wrote ${values.out}results.json and results.svg`);

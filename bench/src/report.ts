@@ -6,7 +6,7 @@ const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(d
 /** The comparison table printed at the end of `pnpm bench`. */
 export function table(results: readonly ScenarioResult[], baseline: LatencySummary): string {
   const head = [
-    'engine', 'scenario', 'subs', 'fwd pps', 'loss %', 'SFU cores', 'CPU µs/pkt', 'kernel %', 'lat p50 ms', 'lat p99 ms', 'added p99 ms', 'RSS/session KiB',
+    'engine', 'scenario', 'subs', 'fwd pps', 'loss %', 'SFU cores', 'CPU µs/pkt', 'kernel %', 'GSO %', 'STUN→JS/s', 'lat p50 ms', 'lat p99 ms', 'added p99 ms', 'RSS/session KiB',
   ];
   const rows = results.map((r) => [
     r.engine,
@@ -17,6 +17,8 @@ export function table(results: readonly ScenarioResult[], baseline: LatencySumma
     fmt(r.sfuCpuCores, 2),
     fmt(r.cpuUsPerForwardedPacket, 2),
     fmt(r.systemCpuShare * 100, 0),
+    fmt(r.gsoShare * 100, 0),
+    fmt(r.stunToJsPerSecond, 0),
     fmt(r.latencyMs.p50, 2),
     fmt(r.latencyMs.p99, 2),
     fmt(r.latencyMs.p99 - baseline.p99, 2),
@@ -27,10 +29,10 @@ export function table(results: readonly ScenarioResult[], baseline: LatencySumma
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** Per scenario: the werift engine's CPU per packet divided by the native one's. */
-export function ratios(results: readonly ScenarioResult[]): { label: string; ratio: number }[] {
+/** Per scenario: engine `over`'s CPU per packet (werift by default) divided by the native one's. */
+export function ratios(results: readonly ScenarioResult[], over = 'werift'): { label: string; ratio: number }[] {
   const out: { label: string; ratio: number }[] = [];
-  for (const w of results.filter((r) => r.engine === 'werift')) {
+  for (const w of results.filter((r) => r.engine === over)) {
     const n = results.find((r) => r.engine === 'native' && r.label === w.label);
     if (n) out.push({ label: w.label, ratio: w.cpuUsPerForwardedPacket / n.cpuUsPerForwardedPacket });
   }
@@ -41,7 +43,7 @@ export function ratios(results: readonly ScenarioResult[]): { label: string; rat
 export function svgChart(results: readonly ScenarioResult[]): string {
   const labels = [...new Set(results.map((r) => r.label))];
   const engines = [...new Set(results.map((r) => r.engine))];
-  const colors: Record<string, string> = { native: '#f38020', werift: '#4a78c2' };
+  const colors: Record<string, string> = { native: '#f38020', 'native-nogso': '#f7b27a', werift: '#4a78c2' };
   const W = 760, H = 360, left = 70, bottom = 60, top = 40;
   const plotH = H - top - bottom;
   const values = results.map((r) => r.cpuUsPerForwardedPacket).filter((v) => Number.isFinite(v) && v > 0);

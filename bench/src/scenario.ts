@@ -35,6 +35,10 @@ export interface ScenarioResult {
   readonly latencyMs: LatencySummary;
   readonly rssPerSessionKiB: number;
   readonly setupSeconds: number;
+  /** Engine native: of the datagrams it sent in the window, the share sent as UDP GSO segments. */
+  readonly gsoShare: number;
+  /** Engine native: STUN datagrams handed to werift per second in the window (ICE consent checks). */
+  readonly stunToJsPerSecond: number;
 }
 
 export interface RunOptions {
@@ -46,7 +50,7 @@ export interface RunOptions {
 
 /** One measurement: a fresh SFU process, publishers, subscribers, a window of steady state. */
 export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise<ScenarioResult> {
-  const sfu = await startSfuProcess({ host: '127.0.0.1', port: 0, apps: [BENCH_APP], media: { engine: opts.engine } });
+  const sfu = await startSfuProcess({ host: '127.0.0.1', port: 0, apps: [BENCH_APP], media: mediaConfig(opts.engine) });
   const api = new Api(sfu.url, BENCH_APP.appId, BENCH_APP.secret);
   const pcs: RTCPeerConnection[] = [];
   const publishers: SyntheticPublisher[] = [];
@@ -107,6 +111,7 @@ export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise
       counter.latencies.length = 0;
     }
     const sent0 = publishers.map((p) => p.sent.video + p.sent.audio);
+    const native0 = await sfu.counters();
     const cpu0 = sfu.cpuNs();
     const split0 = sfu.cpuSplit();
     const t0 = performance.now();
@@ -116,6 +121,8 @@ export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise
     await new Promise((r) => setTimeout(r, 400));
     const cpu1 = sfu.cpuNs();
     const split1 = sfu.cpuSplit();
+    const native1 = await sfu.counters();
+    const delta = (name: string): number => (native1[name] ?? Number.NaN) - (native0[name] ?? Number.NaN);
     const userS = split1.user - split0.user;
     const systemS = split1.system - split0.system;
     const sentPerPublisher = publishers.map((p, i) => p.sent.video + p.sent.audio - sent0[i]!);
@@ -143,12 +150,19 @@ export async function runScenario(spec: ScenarioSpec, opts: RunOptions): Promise
       latencyMs: summarize(latencies),
       rssPerSessionKiB: (rss1 - rss0) / 1024 / (spec.publishers + spec.subscribers),
       setupSeconds,
+      gsoShare: delta('txCoalesced') / delta('txDatagrams'),
+      stunToJsPerSecond: delta('stunToJs') / ((t1 - t0 + 400) / 1000),
     };
   } finally {
     for (const p of publishers) p.stop();
     await Promise.all(pcs.map((pc) => pc.close().catch(() => undefined)));
     await sfu.stop();
   }
+}
+
+/** `native-nogso` is engine native with UDP GSO off, to show what GSO saves in the same run. */
+export function mediaConfig(engine: string): Record<string, unknown> {
+  return engine === 'native-nogso' ? { engine: 'native', udpGso: false } : { engine };
 }
 
 function range(n: number): number[] {

@@ -12,6 +12,8 @@ export interface SfuProcess {
   cpuSplit(): { user: number; system: number };
   /** Resident set size in bytes (VmRSS). */
   rssBytes(): number;
+  /** The native engine's counters by name (empty on engine werift). */
+  counters(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export function startSfuProcess(config: Record<string, unknown>): Promise<SfuPro
       clearTimeout(timer);
       reject(new Error(`SFU child exited with code ${code}`));
     });
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
       clearTimeout(timer);
       const { url, pid } = JSON.parse(line) as { url: string; pid: number };
       child.removeAllListeners('exit');
@@ -42,6 +45,11 @@ export function startSfuProcess(config: Record<string, unknown>): Promise<SfuPro
         cpuNs: () => processCpuNs(pid),
         cpuSplit: () => processCpuSplit(pid),
         rssBytes: () => processRssBytes(pid),
+        counters: () =>
+          new Promise((answer) => {
+            lines.once('line', (reply) => answer(JSON.parse(reply) as Record<string, number>));
+            child.stdin!.write('counters\n');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
