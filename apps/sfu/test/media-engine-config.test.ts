@@ -15,6 +15,9 @@ describe('media engine selection', () => {
     expect(() => loadCliConfig({ engine: 'fast' }, {})).toThrow(/--engine must be native or werift/);
     expect(resolveConfig({ media: { rembBitrateBps: 2_000_000 } }).media.rembBitrateBps).toBe(2_000_000);
     expect(() => resolveConfig({ media: { rembBitrateBps: -1 } })).toThrow(/rembBitrateBps must be a number ≥ 0/);
+    expect(resolveConfig({}).media.udpGso).toBeUndefined(); // the engine's default: on where the kernel has it
+    expect(resolveConfig({ media: { udpGso: false } }).media.udpGso).toBe(false);
+    expect(() => resolveConfig({ media: { udpGso: 'yes' as never } })).toThrow(/config\.media\.udpGso must be true or false, got "yes"/);
   });
 
   test('the server runs the configured engine: native has one media port, werift none', async () => {

@@ -17,6 +17,7 @@ use crate::rtp::RtpPacket;
 use crate::srtp::{SrtpContext, SrtpProfile};
 use crate::test_util::{vp8_delta, vp8_key, PacketBuilder};
 
+mod gso;
 mod junk;
 mod live;
 
