@@ -5,6 +5,7 @@ import { resolveConfig, type SfuConfigInput } from './config/resolve-config.js';
 import { probeMediaBind } from './config/probe-media-bind.js';
 import type { SfuConfig } from './config/config-types.js';
 import { serverApp } from './http/server-app.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { CallsService } from './service/calls-service.js';
 
 export interface SfuOptions extends SfuConfigInput {
@@ -32,7 +33,7 @@ export function createSfu(options: SfuOptions = {}): Sfu {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'opencalls' } });
   const service = new CallsService({ config, logger });
   const demo = options.demo ?? isLoopbackHost(config.host);
-  const app = serverApp(service, { demo });
+  const app = serverApp(service, { demo, demoLoopbackHostOnly: options.demo === undefined || isLoopbackHost(config.host) });
   let server: ServerType | undefined;
   let closed = false;
   return {
@@ -62,9 +63,4 @@ export function createSfu(options: SfuOptions = {}): Sfu {
       await service.close();
     },
   };
-}
-
-/** 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -100,13 +100,51 @@ describe('negotiation guards', () => {
     const open = createSfu({ host: '0.0.0.0', port: 0, logLevel: 'silent' });
     const forced = createSfu({ host: '0.0.0.0', port: 0, logLevel: 'silent', demo: true });
     try {
-      expect((await local.fetch(new Request('http://h/demo/config'))).status).toBe(200);
+      expect((await local.fetch(new Request('http://127.0.0.1:8787/demo/config'))).status).toBe(200);
       const hidden = await open.fetch(new Request('http://h/demo/config'));
       expect(hidden.status).toBe(404);
       expect(await hidden.json()).toEqual({ errorCode: 'not_found', errorDescription: 'No route for GET /demo/config' });
       expect((await forced.fetch(new Request('http://h/demo/config'))).status).toBe(200);
     } finally {
       await Promise.all([local.close(), open.close(), forced.close()]);
+    }
+  });
+
+  test('the demo config goes to the demo page only: no CORS, no other origin or site, no foreign Host (DNS rebinding)', async () => {
+    const local = createSfu({ host: '127.0.0.1', port: 0, logLevel: 'silent' });
+    const forced = createSfu({ host: '0.0.0.0', port: 0, logLevel: 'silent', demo: true });
+    const config = (sfu: typeof local, url: string, headers: Record<string, string> = {}) => sfu.fetch(new Request(url, { headers }));
+    try {
+      for (const url of ['http://localhost:8787/demo/config', 'http://[::1]:8787/demo/config', 'http://127.0.0.2/demo/config']) {
+        expect((await config(local, url)).status, url).toBe(200);
+      }
+      const samePage = await config(local, 'http://127.0.0.1:8787/demo/config', { origin: 'http://127.0.0.1:8787', 'sec-fetch-site': 'same-origin' });
+      expect(samePage.status).toBe(200);
+      expect(samePage.headers.get('access-control-allow-origin')).toBeNull();
+
+      const evil = await config(local, 'http://127.0.0.1:8787/demo/config', { origin: 'https://evil.example' });
+      expect(evil.status).toBe(403);
+      expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await evil.json()).toEqual({
+        errorCode: 'unauthorized',
+        errorDescription: 'The demo config is served to the demo page of this server only (cross-origin request refused)',
+      });
+      const crossSite = await config(local, 'http://127.0.0.1:8787/demo/config', { 'sec-fetch-site': 'cross-site' });
+      expect(crossSite.status).toBe(403);
+      const rebound = await config(local, 'http://evil.example:8787/demo/config', { origin: 'http://evil.example:8787' });
+      expect(rebound.status).toBe(403);
+      expect(await rebound.json()).toEqual({
+        errorCode: 'unauthorized',
+        errorDescription: 'The demo config is served on a loopback host only (this request named "evil.example:8787")',
+      });
+      // Turned on for a network-facing server: any Host, still same-origin only.
+      expect((await config(forced, 'http://sfu.example/demo/config')).status).toBe(200);
+      expect((await config(forced, 'http://sfu.example/demo/config', { origin: 'https://evil.example' })).status).toBe(403);
+      // The Calls API keeps its CORS for browser clients of any origin.
+      const api = await local.fetch(new Request('http://127.0.0.1/v1/apps/x/sessions/new', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } }));
+      expect(api.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    } finally {
+      await Promise.all([local.close(), forced.close()]);
     }
   });
 });
