@@ -9,6 +9,7 @@ import { PublishedTrack } from './published-track.js';
 import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 import { SimulcastPublication, simulcastTracks } from './simulcast-publication.js';
 import { keepCandidates } from './sdp-candidates.js';
+import { answerProblem, fingerprintChangeProblem } from './answer-check.js';
 import { sdpProblem } from './sdp-check.js';
 import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
@@ -256,6 +257,16 @@ export class MediaPeer {
     return sdp;
   }
 
+  /** What werift lets through: an answer that does not mirror our offer, a changed certificate. */
+  #continuityProblem(what: 'offer' | 'answer', remoteSdp: string): string | undefined {
+    if (what === 'answer') {
+      const problem = answerProblem(remoteSdp, this.pc.localDescription?.sdp ?? '');
+      if (problem) return problem;
+    }
+    const established = this.pc.dtlsTransports.some((t) => t.state === 'connected');
+    return established ? fingerprintChangeProblem(remoteSdp, this.pc.remoteDescription?.sdp) : undefined;
+  }
+
   /** After a failed step, return to `stable` so the session stays usable. */
   async #rollback(): Promise<void> {
     const state = this.pc.signalingState;
@@ -264,7 +275,7 @@ export class MediaPeer {
   }
 
   async #sdpStep<T>(what: 'offer' | 'answer', fn: () => Promise<T>, remoteSdp?: string): Promise<T> {
-    const problem = remoteSdp === undefined ? undefined : sdpProblem(remoteSdp);
+    const problem = remoteSdp === undefined ? undefined : (sdpProblem(remoteSdp) ?? this.#continuityProblem(what, remoteSdp));
     if (problem) throw new ProtocolError('invalid_session_description', `Could not apply the ${what}: ${problem}`);
     try {
       return await fn();

@@ -43,7 +43,44 @@ export function sdpProblem(sdp: string, caps: SdpCaps = SDP_CAPS): string | unde
       if (!lines.some((l) => l.startsWith(attr))) return `the SDP has no ${attr.slice(2, -1)} attribute`;
     }
   }
-  return capProblem(lines, caps);
+  return fingerprintProblem(lines) ?? midProblem(lines) ?? capProblem(lines, caps);
+}
+
+/** RFC 8122 §5: `a=fingerprint:<hash-func> <digest as colon-separated hex pairs>`. */
+const DIGEST_BYTES: Readonly<Record<string, number>> = { 'sha-1': 20, 'sha-224': 28, 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 };
+
+function fingerprintProblem(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    if (!line.startsWith('a=fingerprint:')) continue;
+    const [hash = '', digest = ''] = line.slice(14).trim().split(/\s+/);
+    const bytes = DIGEST_BYTES[hash.toLowerCase()];
+    if (bytes === undefined) return `the a=fingerprint hash function ${JSON.stringify(hash.slice(0, 20))} is not one of ${Object.keys(DIGEST_BYTES).join(', ')}`;
+    if (!new RegExp(`^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){${bytes - 1}}$`).test(digest)) {
+      return `the a=fingerprint digest is not ${bytes} colon-separated hex bytes, as ${hash.toLowerCase()} needs`;
+    }
+  }
+  return undefined;
+}
+
+/** RFC 8843 §7.2.3 / RFC 8829 §5.8: one a=mid per media section, unique in the description. */
+function midProblem(lines: readonly string[]): string | undefined {
+  const seen = new Map<string, number>();
+  let section = 0;
+  let midsHere = 0;
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      section += 1;
+      midsHere = 0;
+    } else if (line.startsWith('a=mid:') && section > 0) {
+      midsHere += 1;
+      if (midsHere > 1) return `media section ${section} has more than one a=mid line`;
+      const mid = line.slice(6).trim();
+      const first = seen.get(mid);
+      if (first !== undefined) return `media sections ${first} and ${section} both have a=mid:${mid.slice(0, 32)}`;
+      seen.set(mid, section);
+    }
+  }
+  return undefined;
 }
 
 function capProblem(lines: readonly string[], caps: SdpCaps): string | undefined {
