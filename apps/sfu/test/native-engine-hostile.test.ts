@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import type { EngineCounterName } from '@opencalls/media';
@@ -48,7 +48,9 @@ describe('engine native: junk sprayed at the media port', () => {
     const port = engine.mediaPort!;
     const before = engine.counters()!;
     const sfuUfrag = /a=ice-ufrag:(\S+)/.exec(pubPc.remoteDescription!.sdp)![1]!;
-    const stunCheck = (username: string): Buffer => {
+    const sfuPwd = /a=ice-pwd:(\S+)/.exec(pubPc.remoteDescription!.sdp)![1]!;
+    /** A Binding request with USERNAME and, given a password, MESSAGE-INTEGRITY (RFC 5389 §15.4). */
+    const stunCheck = (username: string, pwd?: string): Buffer => {
       const user = Buffer.from(username);
       const padded = Math.ceil(user.length / 4) * 4;
       const m = Buffer.alloc(20 + 4 + padded);
@@ -56,10 +58,13 @@ describe('engine native: junk sprayed at the media port', () => {
       m.writeUInt16BE(4 + padded, 2);
       m.writeUInt32BE(0x2112a442, 4);
       randomBytes(12).copy(m, 8);
-      m.writeUInt16BE(0x0006, 20); // USERNAME, no MESSAGE-INTEGRITY: werift ignores it
+      m.writeUInt16BE(0x0006, 20);
       m.writeUInt16BE(user.length, 22);
       user.copy(m, 24);
-      return m;
+      if (pwd === undefined) return m;
+      m.writeUInt16BE(4 + padded + 24, 2);
+      const tag = createHmac('sha1', pwd).update(m).digest();
+      return Buffer.concat([m, Buffer.from([0x00, 0x08, 0x00, 0x14]), tag]);
     };
     const rtpLike = (len: number): Buffer => {
       const b = randomBytes(len);
@@ -97,9 +102,14 @@ describe('engine native: junk sprayed at the media port', () => {
       }
       await sleep(10);
     }
-    // Phase 2: the stranger names the SFU's ufrag (it is in the SDP), so the engine learns its
-    // address for that endpoint; its forged SRTP/SRTCP then fails authentication.
+    // Phase 2: checks naming the SFU's ufrag without its password's MESSAGE-INTEGRITY (or with a
+    // guessed one) are dropped natively and teach the engine nothing.
     await send(stunCheck(`${sfuUfrag}:intruder`));
+    await send(stunCheck(`${sfuUfrag}:intruder`, 'guessed-password-123456'));
+    await send(stunCheck(`${sfuUfrag}`, 'guessed-password-123456'));
+    // Phase 3: one who read the SFU's SDP can sign a check, so the engine learns its address for
+    // that endpoint; its forged SRTP/SRTCP then fails authentication.
+    await send(stunCheck(`${sfuUfrag}:intruder`, sfuPwd));
     for (let round = 0; round < 20; round++) {
       await send(rtpLike(300));
       await send(rtcpLike(64));
@@ -109,7 +119,7 @@ describe('engine native: junk sprayed at the media port', () => {
     await waitUntil(() => subscriber.received.video > videoBefore + 20, 10_000);
     const after = engine.counters()!;
     const d = (name: EngineCounterName): number => after.native[name] - before.native[name];
-    console.log(`after ${sent + 41} junk datagrams: ${JSON.stringify(after.native)}`);
+    console.log(`after ${sent + 44} junk datagrams: ${JSON.stringify(after.native)}`);
     expect(d('dropOversized')).toBe(20);
     // Per round: forged SRTP and SRTCP, truncated RTP, RTCP and DTLS from an unknown address.
     expect(d('dropUnknownEndpoint')).toBe(20 * 5);
@@ -117,7 +127,8 @@ describe('engine native: junk sprayed at the media port', () => {
     expect(d('dropMalformed')).toBe(20 * 4);
     // From the learned address: forged SRTP and SRTCP fail authentication.
     expect(d('dropAuth')).toBe(40);
-    expect(d('stunToJs')).toBeGreaterThanOrEqual(1); // the check naming the ufrag went to werift, which ignores it
+    expect(d('dropStunAuth')).toBe(3);
+    expect(d('stunToJs')).toBeGreaterThanOrEqual(1); // the signed check went to werift
     expect(after.native.mediaToJs).toBe(0);
     expect(after.deliveredToWerift.media).toBe(0);
     expect(after.native.panics).toBe(0);

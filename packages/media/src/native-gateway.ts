@@ -70,7 +70,7 @@ export interface NativeMediaEngineBinding {
   nowMs(): number;
   createEndpoint(): number;
   closeEndpoint(endpoint: number): void;
-  bindUfrag(endpoint: number, ufrag: string): void;
+  bindUfrag(endpoint: number, ufrag: string, pwd?: string): void;
   send(endpoint: number, data: Uint8Array, host: string, port: number): void;
   installSrtp(
     endpoint: number,

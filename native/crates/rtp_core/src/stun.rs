@@ -1,7 +1,11 @@
 //! A minimal, tolerant STUN message reader (RFC 5389): enough to route an ICE connectivity check
-//! to its session by the USERNAME attribute before the full message goes to the ICE agent. It
-//! validates nothing it does not need (no MESSAGE-INTEGRITY or FINGERPRINT check: the ICE agent
-//! does that) and never panics.
+//! to its session by the USERNAME attribute before the full message goes to the ICE agent, and
+//! to check a request's MESSAGE-INTEGRITY with the session's ICE password (werift answers
+//! Binding requests without checking it). No FINGERPRINT check (the agent does that). Never
+//! panics.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
 
 /// RFC 5389 §6: the fixed value in bytes 4..8 of every STUN message.
 pub const MAGIC_COOKIE: u32 = 0x2112_A442;
@@ -90,6 +94,31 @@ impl<'a> StunView<'a> {
             }
         }
         None
+    }
+
+    /// RFC 5389 §15.4: whether the message carries a MESSAGE-INTEGRITY that is the HMAC-SHA1,
+    /// keyed with `key` (the short-term credential: the ICE password), of the message up to that
+    /// attribute, with the header's length field counting up to the end of it.
+    pub fn integrity_ok(&self, key: &[u8]) -> bool {
+        let mut at = HEADER_LEN;
+        // Bounded: every round moves past one attribute of the declared area.
+        for (t, value) in self.attributes() {
+            if t == ATTR_MESSAGE_INTEGRITY {
+                if value.len() != 20 {
+                    return false;
+                }
+                let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(key) else {
+                    return false;
+                };
+                let length = (at - HEADER_LEN + 24) as u16;
+                mac.update(&self.buf[..2]);
+                mac.update(&length.to_be_bytes());
+                mac.update(&self.buf[4..at]);
+                return mac.verify_slice(value).is_ok();
+            }
+            at += 4 + value.len().div_ceil(4) * 4;
+        }
+        false
     }
 
     /// USERNAME (0x0006); for ICE checks `"<receiver ufrag>:<sender ufrag>"` (RFC 8445 §7.2.2).

@@ -171,10 +171,17 @@ impl BindingMediaEngine {
         guard(|| self.run(|s| s.close_endpoint(endpoint)))
     }
 
-    /// STUN checks whose USERNAME starts with `ufrag:` belong to this endpoint.
+    /// STUN checks whose USERNAME starts with `ufrag:` belong to this endpoint; with `pwd` (the
+    /// local ICE password of that ufrag) a Binding request must carry a MESSAGE-INTEGRITY made
+    /// with it, or it is dropped natively.
     #[napi(catch_unwind)]
-    pub fn bind_ufrag(&self, endpoint: u32, ufrag: String) -> Result<(), ErrorCode> {
-        guard(|| self.run(|s| s.bind_ufrag(endpoint, ufrag.as_bytes())))
+    pub fn bind_ufrag(&self, endpoint: u32, ufrag: String, pwd: Option<String>) -> Result<(), ErrorCode> {
+        guard(|| {
+            self.run(|s| match &pwd {
+                Some(pwd) => s.bind_ice_credentials(endpoint, ufrag.as_bytes(), pwd.as_bytes()),
+                None => s.bind_ufrag(endpoint, ufrag.as_bytes()),
+            })
+        })
     }
 
     /// Sends one control datagram (STUN, DTLS) for werift from the engine's socket.

@@ -31,6 +31,7 @@ export const ENGINE_COUNTER_NAMES = [
   'dropUnknownSsrc',
   'dropNoOutput',
   'dropControlQueueFull',
+  'dropStunAuth',
   'nackReceived',
   'nackResent',
   'nackMissed',

@@ -202,8 +202,8 @@ export class NativeMediaEngine implements MediaRouter, NativePeerHost, ShimHost 
     this.#endpoints.get(endpoint)?.shims.add(shim);
   }
 
-  bindUfrag(endpoint: number, ufrag: string): void {
-    if (!this.#closed) callNative(() => this.#binding.bindUfrag(endpoint, ufrag));
+  bindUfrag(endpoint: number, ufrag: string, pwd: string): void {
+    if (!this.#closed) callNative(() => this.#binding.bindUfrag(endpoint, ufrag, pwd));
   }
 
   installSrtp(endpoint: number, keys: DtlsSrtpKeys): void {

@@ -13,6 +13,7 @@ const SDES_RID = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
 /** The werift internals read here (werift 0.25.2; `connection.protocols` is private in its d.ts). */
 interface IceConnectionInternals {
   localUsername: string;
+  localPassword: string;
   protocols?: { transport?: unknown }[];
   nominated?: { packetsReceived: number };
 }
@@ -26,7 +27,8 @@ export interface NativePeerHost {
   createEndpoint(peer: NativePeerTransport): number;
   closeEndpoint(endpoint: number): void;
   attachShim(endpoint: number, shim: NativeUdpTransport): void;
-  bindUfrag(endpoint: number, ufrag: string): void;
+  /** `pwd`: the local ICE password that goes with `ufrag` (Binding requests are checked with it). */
+  bindUfrag(endpoint: number, ufrag: string, pwd: string): void;
   installSrtp(endpoint: number, keys: DtlsSrtpKeys): void;
   mapIncoming(endpoint: number, incoming: NativeIncoming, track: TrackHandle): void;
   setRouteOutput(route: RouteHandle, endpoint: number): void;
@@ -199,7 +201,7 @@ export class NativePeerTransport implements MediaTransportStrategy, NativeTransp
     const ufrags = this.#ufrags.get(endpoint)!;
     if (connection.localUsername && !ufrags.has(connection.localUsername)) {
       ufrags.add(connection.localUsername);
-      this.#host.bindUfrag(endpoint, connection.localUsername);
+      this.#host.bindUfrag(endpoint, connection.localUsername, connection.localPassword);
     }
     return endpoint;
   }

@@ -42,6 +42,8 @@ counters! {
     DropUnknownSsrc = "dropUnknownSsrc",
     DropNoOutput = "dropNoOutput",
     DropControlQueueFull = "dropControlQueueFull",
+    // STUN requests that name none of our ufrags or fail MESSAGE-INTEGRITY.
+    DropStunAuth = "dropStunAuth",
     NackReceived = "nackReceived",
     NackResent = "nackResent",
     NackMissed = "nackMissed",

@@ -16,6 +16,8 @@ use crate::rtp::RtpPacket;
 use crate::srtp::SrtpError;
 use crate::stun::{local_ufrag, StunView};
 
+/// RFC 5389 §6: the class bits of a request.
+const STUN_REQUEST: u8 = 0;
 /// NACKed sequence numbers answered per NACK packet at most.
 const MAX_NACK_SEQS: usize = 256;
 
@@ -49,16 +51,26 @@ impl<C: Clock> State<C> {
 
     /// A STUN message goes to the endpoint whose ufrag leads its USERNAME (a check from the
     /// peer; its source becomes one of the endpoint's addresses), else to the endpoint of its
-    /// source address (a response to one of werift's checks).
+    /// source address (a response to one of werift's checks). A request must name one of our
+    /// ufrags and, where its password is known, carry a valid MESSAGE-INTEGRITY (RFC 8445
+    /// §7.3, RFC 5389 §10.1.2); others are dropped here, unanswered.
     fn on_stun(&mut self, from: SocketAddr, data: &[u8]) {
         let Some(view) = StunView::parse(data) else {
             self.counters.inc(Counter::DropMalformed);
             return;
         };
-        let by_ufrag = view
-            .username()
-            .map(local_ufrag)
-            .and_then(|u| self.endpoints.by_ufrag(u));
+        let ufrag = view.username().map(local_ufrag);
+        let by_ufrag = ufrag.and_then(|u| self.endpoints.by_ufrag(u));
+        if view.class() == STUN_REQUEST {
+            let authentic = match (by_ufrag, ufrag) {
+                (Some(id), Some(u)) => self.endpoints.ice_pwd(id, u).is_none_or(|pwd| view.integrity_ok(pwd)),
+                _ => false,
+            };
+            if !authentic {
+                self.counters.inc(Counter::DropStunAuth);
+                return;
+            }
+        }
         let id = match by_ufrag {
             Some(id) => {
                 self.endpoints.learn(id, from);

@@ -102,6 +102,8 @@ pub struct SrtpPair {
 pub struct Endpoint {
     pub id: u32,
     pub ufrags: Vec<Vec<u8>>,
+    /// ICE password per local ufrag, to check MESSAGE-INTEGRITY of incoming Binding requests.
+    pub ice_pwds: Vec<(Vec<u8>, Vec<u8>)>,
     pub addrs: VecDeque<SocketAddr>,
     /// Where media goes: the address werift sends DTLS to (its selected pair), or the source of
     /// the latest authenticated SRTP/SRTCP packet.
@@ -126,6 +128,7 @@ impl Endpoint {
         Self {
             id,
             ufrags: Vec::new(),
+            ice_pwds: Vec::new(),
             addrs: VecDeque::new(),
             media_addr: None,
             srtp: None,
@@ -206,6 +209,20 @@ impl EndpointTable {
             }
         }
         true
+    }
+
+    /// Remembers the ICE password that goes with `ufrag` (bound with [`bind_ufrag`](Self::bind_ufrag)).
+    pub fn set_ice_pwd(&mut self, id: u32, ufrag: &[u8], pwd: &[u8]) {
+        if let Some(ep) = self.endpoints.get_mut(&id) {
+            ep.ice_pwds.retain(|(u, _)| u != ufrag);
+            ep.ice_pwds.push((ufrag.to_vec(), pwd.to_vec()));
+        }
+    }
+
+    /// The ICE password of endpoint `id` for its local `ufrag`, if one was given.
+    pub fn ice_pwd(&self, id: u32, ufrag: &[u8]) -> Option<&[u8]> {
+        let ep = self.endpoints.get(&id)?;
+        ep.ice_pwds.iter().find(|(u, _)| u == ufrag).map(|(_, p)| p.as_slice())
     }
 
     pub fn by_ufrag(&self, ufrag: &[u8]) -> Option<u32> {

@@ -191,6 +191,17 @@ impl<C: Clock> State<C> {
         }
     }
 
+    /// Like [`bind_ufrag`](Self::bind_ufrag), with the ICE password that goes with it: from then on
+    /// a Binding request naming this ufrag reaches werift only if its MESSAGE-INTEGRITY verifies.
+    pub fn bind_ice_credentials(&mut self, id: u32, ufrag: &[u8], pwd: &[u8]) -> Result<(), EngineError> {
+        if pwd.is_empty() || pwd.len() > 256 {
+            return Err(EngineError::invalid("ICE password must be 1..=256 bytes"));
+        }
+        self.bind_ufrag(id, ufrag)?;
+        self.endpoints.set_ice_pwd(id, ufrag, pwd);
+        Ok(())
+    }
+
     /// A datagram werift sends (STUN, DTLS): the destination becomes one of the endpoint's
     /// addresses, and DTLS marks the selected pair's address as the media destination.
     pub fn send_control(&mut self, id: u32, data: &[u8], to: SocketAddr) -> Result<(), EngineError> {

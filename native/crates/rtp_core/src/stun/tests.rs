@@ -195,3 +195,21 @@ fn never_panics_on_prefixes_and_random_bytes() {
     }
     assert!(parsed > 1000, "only {parsed} random messages parsed");
 }
+
+#[test]
+fn checks_message_integrity_with_the_rfc_5769_password() {
+    // RFC 5769 §2.1: the short-term password of the sample request.
+    let key = b"VOkJxbRl1RmTxUk/WvJxBt";
+    let v = StunView::parse(&SAMPLE_REQUEST).unwrap();
+    assert!(v.integrity_ok(key));
+    assert!(!v.integrity_ok(b"VOkJxbRl1RmTxUk/WvJxBu"), "another password");
+    let mut tampered = SAMPLE_REQUEST;
+    tampered[47] ^= 1; // the PRIORITY value
+    assert!(!StunView::parse(&tampered).unwrap().integrity_ok(key));
+    // Without MESSAGE-INTEGRITY there is nothing to verify.
+    let bare = message(0x0001, &[(ATTR_USERNAME, b"evtj:h6vY")]);
+    assert!(!StunView::parse(&bare).unwrap().integrity_ok(key));
+    // A MESSAGE-INTEGRITY of the wrong size.
+    let short = message(0x0001, &[(ATTR_USERNAME, b"evtj:h6vY"), (ATTR_MESSAGE_INTEGRITY, &[0; 12])]);
+    assert!(!StunView::parse(&short).unwrap().integrity_ok(key));
+}
