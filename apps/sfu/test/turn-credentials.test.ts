@@ -47,6 +47,21 @@ describe('TURN credentials, default config', () => {
     expect(parseGenerateIceServersResponse(reply.body).ok).toBe(true);
   });
 
+  test('revoke → 204 with the key\'s token (static credentials stay valid), 401 without it, 404 for an unknown key', async () => {
+    const revoke = (keyId: string, token: string | null) =>
+      fetch(`${server.url}/v1/turn/keys/${keyId}/credentials/some-user/revoke`, {
+        method: 'POST',
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      });
+    const ok = await revoke(TEST_APP.appId, TEST_APP.secret);
+    expect(ok.status).toBe(204);
+    expect(await ok.text()).toBe('');
+    const denied = await revoke(TEST_APP.appId, 'wrong');
+    expectError({ status: denied.status, headers: denied.headers, body: (await denied.json()) as Record<string, unknown> }, 401, 'unauthorized');
+    const unknown = await revoke('no-such-key', TEST_APP.secret);
+    expectError({ status: unknown.status, headers: unknown.headers, body: (await unknown.json()) as Record<string, unknown> }, 404, 'not_found');
+  });
+
   test('no body, and a JSON body sent as text/plain, both work', async () => {
     expect((await post(`${server.url}/v1${path}`)).status).toBe(201);
     expect((await post(`${server.url}/v1${path}`, { body: '{"ttl":600}', contentType: 'text/plain;charset=UTF-8' })).status).toBe(201);

@@ -9,6 +9,9 @@ import { readBody } from '../route-helpers.js';
  * POST /turn/keys/:keyId/credentials/generate-ice-servers → 201 {iceServers: [...]}
  * POST /turn/keys/:keyId/credentials/generate             → 201 {iceServers: {...}} (legacy)
  * Both take `Authorization: Bearer <TURN key API token>` and an optional `{ttl}` body.
+ * POST /turn/keys/:keyId/credentials/:username/revoke     → 204: the credentials handed out are
+ * the configured static ones, which nothing here can revoke; the call is accepted as Calls
+ * accepts it, so clients that revoke on hang-up keep working.
  */
 export function turnCredentialsRoute(app: Hono, service: CallsService, keys: TurnKeys): void {
   const open = async (c: Context): Promise<void> => {
@@ -22,5 +25,9 @@ export function turnCredentialsRoute(app: Hono, service: CallsService, keys: Tur
   app.post('/keys/:keyId/credentials/generate', async (c) => {
     await open(c);
     return c.json(generateLegacyIceServer(service.config.iceServers), 201);
+  });
+  app.post('/keys/:keyId/credentials/:username/revoke', (c) => {
+    keys.authenticate(c.req.param('keyId') ?? '', c.req.header('authorization'));
+    return c.body(null, 204);
   });
 }
