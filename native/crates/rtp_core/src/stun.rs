@@ -121,6 +121,25 @@ impl<'a> StunView<'a> {
         false
     }
 
+    /// The length of the message up to the end of MESSAGE-INTEGRITY, or of a FINGERPRINT right
+    /// after it (RFC 5389 §15.4: other attributes after MESSAGE-INTEGRITY are unauthenticated and
+    /// must be ignored). `None` without MESSAGE-INTEGRITY.
+    pub fn authenticated_len(&self) -> Option<usize> {
+        let mut at = HEADER_LEN;
+        let mut after_integrity = None;
+        for (t, value) in self.attributes() {
+            let end = at + 4 + value.len().div_ceil(4) * 4;
+            match after_integrity {
+                None if t == ATTR_MESSAGE_INTEGRITY => after_integrity = Some(end),
+                Some(_) if t == ATTR_FINGERPRINT => return Some(end.min(self.as_bytes().len())),
+                Some(_) => break,
+                None => {}
+            }
+            at = end;
+        }
+        after_integrity.map(|end| end.min(self.as_bytes().len()))
+    }
+
     /// USERNAME (0x0006); for ICE checks `"<receiver ufrag>:<sender ufrag>"` (RFC 8445 §7.2.2).
     pub fn username(&self) -> Option<&'a [u8]> {
         self.attribute(ATTR_USERNAME)

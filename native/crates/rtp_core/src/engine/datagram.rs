@@ -49,42 +49,44 @@ impl<C: Clock> State<C> {
         }
     }
 
-    /// A STUN message goes to the endpoint whose ufrag leads its USERNAME (a check from the
-    /// peer; its source becomes one of the endpoint's addresses), else to the endpoint of its
-    /// source address (a response to one of werift's checks). A request must name one of our
-    /// ufrags and, where its password is known, carry a valid MESSAGE-INTEGRITY (RFC 8445
-    /// §7.3, RFC 5389 §10.1.2); others are dropped here, unanswered.
-    fn on_stun(&mut self, from: SocketAddr, data: &[u8]) {
+    /// A STUN request (a check from the peer) goes to the endpoint whose ufrag leads its USERNAME
+    /// and whose ICE password made its MESSAGE-INTEGRITY (RFC 8445 §7.3, RFC 5389 §10.1.2); its
+    /// source then becomes one of that endpoint's addresses, and what follows MESSAGE-INTEGRITY
+    /// (but FINGERPRINT) is cut, unauthenticated as it is. A request that matches no endpoint is
+    /// dropped here, unanswered. Responses and indications go by source address only (werift
+    /// checks responses against its own transactions) and teach nothing.
+    fn on_stun(&mut self, from: SocketAddr, data: &mut [u8]) {
         let Some(view) = StunView::parse(data) else {
             self.counters.inc(Counter::DropMalformed);
             return;
         };
-        let ufrag = view.username().map(local_ufrag);
-        let by_ufrag = ufrag.and_then(|u| self.endpoints.by_ufrag(u));
-        if view.class() == STUN_REQUEST {
-            let authentic = match (by_ufrag, ufrag) {
-                (Some(id), Some(u)) => self.endpoints.ice_pwd(id, u).is_none_or(|pwd| view.integrity_ok(pwd)),
-                _ => false,
-            };
-            if !authentic {
-                self.counters.inc(Counter::DropStunAuth);
-                return;
-            }
-        }
-        let id = match by_ufrag {
-            Some(id) => {
-                self.endpoints.learn(id, from);
-                id
-            }
-            None => match self.endpoints.by_addr(&from) {
-                Some(id) => id,
-                None => {
-                    self.counters.inc(Counter::DropUnknownEndpoint);
-                    return;
+        if view.class() != STUN_REQUEST {
+            match self.endpoints.by_addr(&from) {
+                Some(id) => {
+                    self.control.push(id, from, data, &mut self.counters);
                 }
-            },
+                None => self.counters.inc(Counter::DropUnknownEndpoint),
+            }
+            return;
+        }
+        let ufrag = view.username().map(local_ufrag).unwrap_or_default();
+        let endpoints = &self.endpoints;
+        let owner = endpoints
+            .by_ufrag(ufrag)
+            .iter()
+            .copied()
+            .find(|&id| endpoints.ice_pwd(id, ufrag).is_none_or(|pwd| view.integrity_ok(pwd)));
+        let Some(id) = owner else {
+            self.counters.inc(Counter::DropStunAuth);
+            return;
         };
-        self.control.push(id, from, data, &mut self.counters);
+        let len = view.authenticated_len().unwrap_or(data.len());
+        self.endpoints.learn(id, from);
+        let message = &mut data[..len];
+        if let Ok(attrs) = u16::try_from(len - crate::stun::HEADER_LEN) {
+            message[2..4].copy_from_slice(&attrs.to_be_bytes());
+        }
+        self.control.push(id, from, message, &mut self.counters);
     }
 
     fn on_srtp(&mut self, from: SocketAddr, data: &mut [u8]) {

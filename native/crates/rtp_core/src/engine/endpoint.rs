@@ -145,7 +145,9 @@ impl Endpoint {
 #[derive(Default)]
 pub struct EndpointTable {
     endpoints: HashMap<u32, Endpoint>,
-    by_ufrag: HashMap<Vec<u8>, u32>,
+    /// Local ufrag → endpoints using it. werift's ufrags are 4 hex characters, so two live
+    /// sessions can share one; a request's MESSAGE-INTEGRITY tells which one it is for.
+    by_ufrag: HashMap<Vec<u8>, Vec<u32>>,
     by_addr: HashMap<SocketAddr, u32>,
     next_id: u32,
 }
@@ -162,8 +164,11 @@ impl EndpointTable {
     pub fn close(&mut self, id: u32) -> Option<Endpoint> {
         let ep = self.endpoints.remove(&id)?;
         for u in &ep.ufrags {
-            if self.by_ufrag.get(u) == Some(&id) {
-                self.by_ufrag.remove(u);
+            if let Some(ids) = self.by_ufrag.get_mut(u) {
+                ids.retain(|&e| e != id);
+                if ids.is_empty() {
+                    self.by_ufrag.remove(u);
+                }
             }
         }
         for a in &ep.addrs {
@@ -201,12 +206,9 @@ impl EndpointTable {
         if !ep.ufrags.iter().any(|u| u == ufrag) {
             ep.ufrags.push(ufrag.to_vec());
         }
-        if let Some(old) = self.by_ufrag.insert(ufrag.to_vec(), id) {
-            if old != id {
-                if let Some(o) = self.endpoints.get_mut(&old) {
-                    o.ufrags.retain(|u| u != ufrag);
-                }
-            }
+        let ids = self.by_ufrag.entry(ufrag.to_vec()).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
         }
         true
     }
@@ -225,8 +227,9 @@ impl EndpointTable {
         ep.ice_pwds.iter().find(|(u, _)| u == ufrag).map(|(_, p)| p.as_slice())
     }
 
-    pub fn by_ufrag(&self, ufrag: &[u8]) -> Option<u32> {
-        self.by_ufrag.get(ufrag).copied()
+    /// The endpoints using local `ufrag` (usually one), oldest first.
+    pub fn by_ufrag(&self, ufrag: &[u8]) -> &[u32] {
+        self.by_ufrag.get(ufrag).map_or(&[], Vec::as_slice)
     }
 
     pub fn by_addr(&self, addr: &SocketAddr) -> Option<u32> {

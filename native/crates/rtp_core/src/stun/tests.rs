@@ -213,3 +213,14 @@ fn checks_message_integrity_with_the_rfc_5769_password() {
     let short = message(0x0001, &[(ATTR_USERNAME, b"evtj:h6vY"), (ATTR_MESSAGE_INTEGRITY, &[0; 12])]);
     assert!(!StunView::parse(&short).unwrap().integrity_ok(key));
 }
+
+#[test]
+fn the_authenticated_part_ends_at_message_integrity_or_the_fingerprint_after_it() {
+    let v = StunView::parse(&SAMPLE_REQUEST).unwrap();
+    assert_eq!(v.authenticated_len(), Some(SAMPLE_REQUEST.len())); // MI, then FINGERPRINT
+    let mi = [0u8; 20];
+    let tail = message(0x0001, &[(ATTR_USERNAME, b"ab:cd"), (ATTR_MESSAGE_INTEGRITY, &mi), (0x802a, &[0; 8])]);
+    assert_eq!(StunView::parse(&tail).unwrap().authenticated_len(), Some(20 + 12 + 24));
+    let bare = message(0x0001, &[(ATTR_USERNAME, b"ab:cd")]);
+    assert_eq!(StunView::parse(&bare).unwrap().authenticated_len(), None);
+}

@@ -189,11 +189,11 @@ pub(super) fn send(socket: &UdpSocket, batch: &mut SendBatch, gso: &AtomicBool) 
             continue;
         }
         let msg = plan.messages[at];
-        // EIO / EOPNOTSUPP: this path cannot do GSO at all; EINVAL: not for this message (a
-        // segment above the path MTU, say).
+        // EIO / EOPNOTSUPP: this path cannot do GSO at all; EINVAL / EMSGSIZE: not for this
+        // message (a segment above the path MTU: sent alone, the kernel fragments it).
         let errno = err.raw_os_error();
-        if msg.count > 1 && matches!(errno, Some(libc::EIO | libc::EOPNOTSUPP | libc::EINVAL)) {
-            if errno != Some(libc::EINVAL) {
+        if msg.count > 1 && matches!(errno, Some(libc::EIO | libc::EOPNOTSUPP | libc::EINVAL | libc::EMSGSIZE)) {
+            if matches!(errno, Some(libc::EIO | libc::EOPNOTSUPP)) {
                 gso.store(false, Ordering::Relaxed);
             }
             let dest = to[plan.order[msg.start] as usize];
