@@ -54,12 +54,19 @@ describe('description checks', () => {
     const [head, first, second] = answer.split(/(?=^m=)/m) as [string, string, string];
     const firstMid = /^a=mid:(\S+)/m.exec(first)![1]!;
     const secondKind = second.slice(2, 7);
+    const doubleSpaced = answer.replace(/a=fingerprint:sha-256 /g, 'a=fingerprint:sha-256  ');
+    const fingerprintLine = (sdp: string): string => /^a=fingerprint:[^\r\n]*/m.exec(sdp)![0];
 
     const bad: [string, string][] = [
       [head + first, 'the answer has 1 media sections but the pending SFU offer has 2 (answer the latest offer, section for section)'],
       [answer.replace(`a=mid:${firstMid}\r\n`, 'a=mid:renamed\r\n'), `media section 1 of the answer has a=mid:renamed but the offer's has a=mid:${firstMid}`],
       [head + second + first, `media section 1 of the answer is m=${secondKind} but the offer's is m=${first.slice(2, 7)}`],
-      [answer.replace(/a=setup:\w+/g, 'a=setup:actpass'), 'an answer must say a=setup:active or a=setup:passive, not actpass (is this an offer?)'],
+      [answer.replace(/a=setup:\w+/g, 'a=setup:actpass'), 'an answer must say a=setup:active or a=setup:passive, not "actpass" (is this an offer?)'],
+      [answer.replace(/a=setup:\w+/g, 'a=setup:ACTPASS'), 'an answer must say a=setup:active or a=setup:passive, not "ACTPASS" (is this an offer?)'],
+      [answer.replace(/a=setup:\w+/g, 'a=setup:holdconn'), 'an answer must say a=setup:active or a=setup:passive, not "holdconn"'],
+      [answer.replace(/a=setup:\w+\r\n/g, ''), 'the answer has no a=setup attribute (RFC 5763 §5: active or passive)'],
+      [answer.replace(`a=mid:${firstMid}\r\n`, `a=mid: ${firstMid}\r\n`), `media section 1 of the answer has a=mid: ${firstMid} but the offer's has a=mid:${firstMid}`],
+      [doubleSpaced, `the a=fingerprint line must be "a=fingerprint:<hash-function> <digest>", got ${JSON.stringify(fingerprintLine(doubleSpaced).slice(0, 60))}`],
     ];
     for (const [sdp, detail] of bad) {
       const res = await server.api.renegotiate(sub, sdp);
@@ -106,13 +113,18 @@ describe('description checks', () => {
     const pc = pcs[0]!;
     await pc.setLocalDescription(await pc.createOffer());
     const swapped = pc.localDescription!.sdp.replace(/(a=fingerprint:sha-256 )\S+/g, `$1${Array(32).fill('AB').join(':')}`);
-    const res = await server.api.call('PUT', `/sessions/${pubSession}/renegotiate`, { sessionDescription: { type: 'offer', sdp: swapped } });
+    const reoffer = (sdp: string) => server!.api.call('PUT', `/sessions/${pubSession}/renegotiate`, { sessionDescription: { type: 'offer', sdp } });
+    const res = await reoffer(swapped);
     expect(res.status).toBe(400);
     expect(res.body).toEqual(
       invalid(
         "Could not apply the offer: its a=fingerprint differs from the one this session's DTLS transport was established with (a new certificate needs a new session)",
       ),
     );
+    // The same with a trailing token, which a looser reader would skip: refused as malformed.
+    const padded = await reoffer(swapped.replace(/(a=fingerprint:sha-256 \S+)/g, '$1 extra'));
+    expect(padded.status).toBe(400);
+    expect((padded.body as { errorDescription: string }).errorDescription).toMatch(/^Could not apply the offer: the a=fingerprint line must be /);
     await waitUntil(() => (sfu.counters()?.native.rtpIn ?? 0) > before + 20, 10_000);
     const state = await server.api.getSession(pubSession);
     expect(state.body.tracks?.map((t) => t.status)).toEqual(['active', 'active']);

@@ -15,7 +15,7 @@ function sections(sdp: string): Section[] {
   const out: { media: string; mid: string | undefined }[] = [];
   for (const line of sdp.split(/\r?\n/)) {
     if (line.startsWith('m=')) out.push({ media: line.slice(2).split(' ')[0] ?? '', mid: undefined });
-    else if (line.startsWith('a=mid:') && out.length > 0) out[out.length - 1]!.mid ??= line.slice(6).trim();
+    else if (line.startsWith('a=mid:') && out.length > 0) out[out.length - 1]!.mid ??= line.slice(6);
   }
   return out;
 }
@@ -32,7 +32,12 @@ export function answerProblem(answer: string, offer: string): string | undefined
     if (x.media !== y.media) return `media section ${i + 1} of the answer is m=${x.media} but the offer's is m=${y.media}`;
     if (x.mid !== y.mid) return `media section ${i + 1} of the answer has a=mid:${x.mid ?? '(none)'} but the offer's has a=mid:${y.mid ?? '(none)'}`;
   }
-  if (/^a=setup:actpass\s*$/m.test(answer)) return 'an answer must say a=setup:active or a=setup:passive, not actpass (is this an offer?)';
+  const setups = [...answer.matchAll(/^a=setup:(.*?)\r?$/gm)].map((m) => m[1]!);
+  const odd = setups.find((v) => v !== 'active' && v !== 'passive');
+  if (odd !== undefined) {
+    return `an answer must say a=setup:active or a=setup:passive, not ${JSON.stringify(odd.slice(0, 20))}${odd.toLowerCase() === 'actpass' ? ' (is this an offer?)' : ''}`;
+  }
+  if (setups.length === 0 && /^m=\S+ [1-9]/m.test(answer)) return 'the answer has no a=setup attribute (RFC 5763 §5: active or passive)';
   return undefined;
 }
 

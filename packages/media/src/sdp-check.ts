@@ -52,7 +52,9 @@ const DIGEST_BYTES: Readonly<Record<string, number>> = { 'sha-1': 20, 'sha-224':
 function fingerprintProblem(lines: readonly string[]): string | undefined {
   for (const line of lines) {
     if (!line.startsWith('a=fingerprint:')) continue;
-    const [hash = '', digest = ''] = line.slice(14).trim().split(/\s+/);
+    const parts = /^a=fingerprint:(\S+) (\S+)$/.exec(line);
+    if (!parts) return `the a=fingerprint line must be "a=fingerprint:<hash-function> <digest>", got ${JSON.stringify(line.slice(0, 60))}`;
+    const [, hash = '', digest = ''] = parts;
     const bytes = DIGEST_BYTES[hash.toLowerCase()];
     if (bytes === undefined) return `the a=fingerprint hash function ${JSON.stringify(hash.slice(0, 20))} is not one of ${Object.keys(DIGEST_BYTES).join(', ')}`;
     if (!new RegExp(`^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){${bytes - 1}}$`).test(digest)) {
@@ -74,7 +76,7 @@ function midProblem(lines: readonly string[]): string | undefined {
     } else if (line.startsWith('a=mid:') && section > 0) {
       midsHere += 1;
       if (midsHere > 1) return `media section ${section} has more than one a=mid line`;
-      const mid = line.slice(6).trim();
+      const mid = line.slice(6);
       const first = seen.get(mid);
       if (first !== undefined) return `media sections ${first} and ${section} both have a=mid:${mid.slice(0, 32)}`;
       seen.set(mid, section);
