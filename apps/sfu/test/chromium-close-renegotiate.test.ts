@@ -151,4 +151,41 @@ describe.each(['native', 'werift'] as const)('Chromium: close one pulled track w
     expect(result.res.tracks).toEqual([{ mid: mids.audio, errorCode: 'close_track_error', errorDescription: "Track doesn't exist or was already closed" }]);
     expect(result.res.sessionDescription.type).toBe('answer');
   });
+
+  test('B pulls the audio again into the same session (the rejected BUNDLE tag's m= line is not recycled): audio and video flow', async () => {
+    const audioName = pushed.tracks.find((t) => t.kind === 'audio')!.trackName;
+    const result = await pageB.evaluate(
+      async ({ sessionId, trackName }) => {
+        const oc = (window as any).opencalls;
+        const sub = (window as any).sub;
+        const cfg = await oc.loadConfig();
+        const call = async (method: string, path: string, body: unknown) => {
+          const r = await fetch(`/v1/apps/${cfg.appId}${path}`, { method, headers: { authorization: `Bearer ${cfg.secret}` }, body: JSON.stringify(body) });
+          return r.json();
+        };
+        const res = await call('POST', `/sessions/${sub.sessionId}/tracks/new`, { tracks: [{ location: 'remote', sessionId, trackName }] });
+        try {
+          await sub.pc.setRemoteDescription(res.sessionDescription);
+          await sub.pc.setLocalDescription(await sub.pc.createAnswer());
+        } catch (e) {
+          return { error: String(e), offer: res.sessionDescription?.sdp as string };
+        }
+        await call('PUT', `/sessions/${sub.sessionId}/renegotiate`, { sessionDescription: { type: 'answer', sdp: sub.pc.localDescription.sdp } });
+        const before = await oc.inboundStats(sub.pc);
+        const deadline = performance.now() + 15_000;
+        let now = before;
+        while (performance.now() < deadline) {
+          now = await oc.inboundStats(sub.pc);
+          if ((now.audio?.packetsReceived ?? 0) > 20 && now.video.framesDecoded > before.video.framesDecoded + 10) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return { mid: res.tracks?.[0]?.mid as string, before, now, states: oc.transceiverStates(sub.pc) };
+      },
+      { sessionId: pushed.sessionId, trackName: audioName },
+    );
+    if ('error' in result) throw new Error(`${result.error}\n${result.offer}`);
+    expect(result.mid).not.toBe(mids.audio);
+    expect(result.now.audio.packetsReceived).toBeGreaterThan(20);
+    expect(result.now.video.framesDecoded).toBeGreaterThan(result.before.video.framesDecoded + 10);
+  });
 });

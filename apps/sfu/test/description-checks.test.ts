@@ -109,6 +109,7 @@ describe('description checks', () => {
     server = await startTestServer();
     const pubSession = await publishing(server);
     const sfu = server.sfu.service.engine;
+    await waitUntil(() => (sfu.counters()?.native.rtpIn ?? 0) > 5, 10_000); // DTLS done, SRTP flowing
     const before = sfu.counters()?.native.rtpIn ?? 0;
     const pc = pcs[0]!;
     await pc.setLocalDescription(await pc.createOffer());

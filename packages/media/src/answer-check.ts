@@ -49,8 +49,8 @@ export function fingerprints(sdp: string): string[] {
 }
 
 /**
- * Why `next` (a new offer or answer of the client) cannot replace `previous` on a transport that
- * completed DTLS, or undefined: its certificate fingerprint must be one it used before.
+ * Why `next` (a new offer or answer of the client) cannot replace `previous` once DTLS started,
+ * or undefined: its certificate fingerprint must be one it used before.
  */
 export function fingerprintChangeProblem(next: string, previous: string | undefined): string | undefined {
   if (previous === undefined) return undefined;

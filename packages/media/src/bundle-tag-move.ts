@@ -13,6 +13,10 @@ import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpTransceiver } from 'wer
  * client's new transport handshakes with it; `onConnected` runs once it is up. The old transport is closed by werift once only the
  * stopped transceiver uses it. Senders and receivers keep their SSRCs, so forwarding continues.
  *
+ * The rejected tag's m= line is retired: werift would recycle it for the next new transceiver,
+ * and Chrome cannot apply an answer that puts a new mid on it ("Failed to setup RTCP mux"), so
+ * new transceivers get a new m= line instead (`keepRetiredTagLines`).
+ *
  * Limit: a client that keeps its old transport when its tag moves (werift as a client does) would
  * now be answered with a transport it never connects to. Browsers are what partytracks runs in.
  */
@@ -28,7 +32,9 @@ export function moveBundleTransportIfTagRejected(
   const newTag = newGroup[0];
   if (oldTag === undefined || newTag === undefined || oldTag === newTag) return false;
   if (!isRejected(offerSdp, oldTag)) return false;
-  const oldTransport = pc.getTransceivers().find((t) => t.mid === oldTag)?.dtlsTransport;
+  const oldTagTransceiver = pc.getTransceivers().find((t) => t.mid === oldTag);
+  if (oldTagTransceiver) retiredTagLines.add(oldTagTransceiver);
+  const oldTransport = oldTagTransceiver?.dtlsTransport;
   if (!oldTransport) return false;
   const movers = pc
     .getTransceivers()
@@ -45,6 +51,27 @@ export function moveBundleTransportIfTagRejected(
     if (state === 'connected' || state === 'closed' || state === 'failed') unSubscribe();
   });
   return true;
+}
+
+/** Transceivers whose m= line carried a BUNDLE tag that the client rejected. */
+const retiredTagLines = new WeakSet<RTCRtpTransceiver>();
+
+interface TransceiverManagerInternals {
+  findReusableTransceiver?: (kind: string) => RTCRtpTransceiver | undefined;
+}
+
+/**
+ * Makes werift give a new transceiver a new m= line rather than the one of a rejected BUNDLE tag
+ * (werift 0.25.2: `TransceiverManager.findReusableTransceiver` picks the stopped m= line to reuse).
+ */
+export function keepRetiredTagLines(pc: RTCPeerConnection): void {
+  const manager = (pc as unknown as { transceiverManager?: TransceiverManagerInternals }).transceiverManager;
+  const find = manager?.findReusableTransceiver?.bind(manager);
+  if (!manager || !find) return;
+  manager.findReusableTransceiver = (kind) => {
+    const reusable = find(kind);
+    return reusable && retiredTagLines.has(reusable) ? undefined : reusable;
+  };
 }
 
 /** The mids of the first `a=group:BUNDLE` line, in order (the first is the tag). */

@@ -1,6 +1,6 @@
 import { ProtocolError, SfuError } from '@opencalls/protocol';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
-import { moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
+import { keepRetiredTagLines, moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { MediaRouter } from './media-router.js';
@@ -65,6 +65,7 @@ export class MediaPeer {
     }));
     this.#transport.attach(this.pc);
     routeRidsByMid(this.pc);
+    keepRetiredTagLines(this.pc);
     this.pc.ontrack = (event: RTCTrackEvent): void => this.#onTrack(event);
     this.#connectivity = new PeerConnectivity(this.pc, { disconnectedAfterMs: options.disconnectedAfterMs });
     this.#connectivity.onChange((state) => {
@@ -263,8 +264,10 @@ export class MediaPeer {
       const problem = answerProblem(remoteSdp, this.pc.localDescription?.sdp ?? '');
       if (problem) return problem;
     }
-    const established = this.pc.dtlsTransports.some((t) => t.state === 'connected');
-    return established ? fingerprintChangeProblem(remoteSdp, this.pc.remoteDescription?.sdp) : undefined;
+    // Once a DTLS handshake started (and after it ended, say closed by an alert), the client's
+    // certificate is fixed for the life of the session.
+    const started = this.pc.dtlsTransports.some((t) => t.state !== 'new');
+    return started ? fingerprintChangeProblem(remoteSdp, this.pc.remoteDescription?.sdp) : undefined;
   }
 
   /** After a failed step, return to `stable` so the session stays usable. */
