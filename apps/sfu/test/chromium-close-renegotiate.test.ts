@@ -152,7 +152,7 @@ describe.each(['native', 'werift'] as const)('Chromium: close one pulled track w
     expect(result.res.sessionDescription.type).toBe('answer');
   });
 
-  test('B pulls the audio again into the same session (the rejected BUNDLE tag's m= line is not recycled): audio and video flow', async () => {
+  test('B pulls the audio again into the same session (the m= line of the rejected BUNDLE tag is not recycled): audio and video flow', async () => {
     const audioName = pushed.tracks.find((t) => t.kind === 'audio')!.trackName;
     const result = await pageB.evaluate(
       async ({ sessionId, trackName }) => {
