@@ -80,7 +80,7 @@ impl<C: Clock> State<C> {
             self.counters.inc(Counter::DropStunAuth);
             return;
         };
-        let len = view.authenticated_len().unwrap_or(data.len());
+        let len = view.authenticated_len().unwrap_or(view.as_bytes().len());
         self.endpoints.learn(id, from);
         let message = &mut data[..len];
         if let Ok(attrs) = u16::try_from(len - crate::stun::HEADER_LEN) {
