@@ -101,9 +101,9 @@ pub struct SrtpPair {
 
 pub struct Endpoint {
     pub id: u32,
-    pub ufrags: Vec<Vec<u8>>,
-    /// ICE password per local ufrag, to check MESSAGE-INTEGRITY of incoming Binding requests.
-    pub ice_pwds: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Local ufrags, each with its ICE password when known (to check MESSAGE-INTEGRITY of
+    /// incoming Binding requests).
+    pub ufrags: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     pub addrs: VecDeque<SocketAddr>,
     /// Where media goes: the address werift sends DTLS to (its selected pair), or the source of
     /// the latest authenticated SRTP/SRTCP packet.
@@ -128,7 +128,6 @@ impl Endpoint {
         Self {
             id,
             ufrags: Vec::new(),
-            ice_pwds: Vec::new(),
             addrs: VecDeque::new(),
             media_addr: None,
             srtp: None,
@@ -163,7 +162,7 @@ impl EndpointTable {
     /// Forgets the endpoint, its ufrags and addresses. Returns it (None if unknown or closed).
     pub fn close(&mut self, id: u32) -> Option<Endpoint> {
         let ep = self.endpoints.remove(&id)?;
-        for u in &ep.ufrags {
+        for (u, _) in &ep.ufrags {
             if let Some(ids) = self.by_ufrag.get_mut(u) {
                 ids.retain(|&e| e != id);
                 if ids.is_empty() {
@@ -199,12 +198,15 @@ impl EndpointTable {
         self.endpoints.values_mut()
     }
 
-    pub fn bind_ufrag(&mut self, id: u32, ufrag: &[u8]) -> bool {
+    /// Endpoint `id` answers checks naming local `ufrag`; `pwd`, when given, is its ICE password
+    /// (a password given before stays when none is).
+    pub fn bind_ufrag(&mut self, id: u32, ufrag: &[u8], pwd: Option<&[u8]>) -> bool {
         let Some(ep) = self.endpoints.get_mut(&id) else {
             return false;
         };
-        if !ep.ufrags.iter().any(|u| u == ufrag) {
-            ep.ufrags.push(ufrag.to_vec());
+        match ep.ufrags.iter_mut().find(|(u, _)| u == ufrag) {
+            Some((_, known)) => *known = pwd.map(<[u8]>::to_vec).or(known.take()),
+            None => ep.ufrags.push((ufrag.to_vec(), pwd.map(<[u8]>::to_vec))),
         }
         let ids = self.by_ufrag.entry(ufrag.to_vec()).or_default();
         if !ids.contains(&id) {
@@ -213,18 +215,10 @@ impl EndpointTable {
         true
     }
 
-    /// Remembers the ICE password that goes with `ufrag` (bound with [`bind_ufrag`](Self::bind_ufrag)).
-    pub fn set_ice_pwd(&mut self, id: u32, ufrag: &[u8], pwd: &[u8]) {
-        if let Some(ep) = self.endpoints.get_mut(&id) {
-            ep.ice_pwds.retain(|(u, _)| u != ufrag);
-            ep.ice_pwds.push((ufrag.to_vec(), pwd.to_vec()));
-        }
-    }
-
     /// The ICE password of endpoint `id` for its local `ufrag`, if one was given.
     pub fn ice_pwd(&self, id: u32, ufrag: &[u8]) -> Option<&[u8]> {
         let ep = self.endpoints.get(&id)?;
-        ep.ice_pwds.iter().find(|(u, _)| u == ufrag).map(|(_, p)| p.as_slice())
+        ep.ufrags.iter().find(|(u, _)| u == ufrag)?.1.as_deref()
     }
 
     /// The endpoints using local `ufrag` (usually one), oldest first.

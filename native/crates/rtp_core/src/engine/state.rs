@@ -181,14 +181,7 @@ impl<C: Clock> State<C> {
     }
 
     pub fn bind_ufrag(&mut self, id: u32, ufrag: &[u8]) -> Result<(), EngineError> {
-        if ufrag.is_empty() || ufrag.len() > 256 {
-            return Err(EngineError::invalid("ufrag must be 1..=256 bytes"));
-        }
-        if self.endpoints.bind_ufrag(id, ufrag) {
-            Ok(())
-        } else {
-            Err(EngineError::EndpointNotFound(id))
-        }
+        self.bind_local_ufrag(id, ufrag, None)
     }
 
     /// Like [`bind_ufrag`](Self::bind_ufrag), with the ICE password that goes with it: from then on
@@ -197,9 +190,18 @@ impl<C: Clock> State<C> {
         if pwd.is_empty() || pwd.len() > 256 {
             return Err(EngineError::invalid("ICE password must be 1..=256 bytes"));
         }
-        self.bind_ufrag(id, ufrag)?;
-        self.endpoints.set_ice_pwd(id, ufrag, pwd);
-        Ok(())
+        self.bind_local_ufrag(id, ufrag, Some(pwd))
+    }
+
+    fn bind_local_ufrag(&mut self, id: u32, ufrag: &[u8], pwd: Option<&[u8]>) -> Result<(), EngineError> {
+        if ufrag.is_empty() || ufrag.len() > 256 {
+            return Err(EngineError::invalid("ufrag must be 1..=256 bytes"));
+        }
+        if self.endpoints.bind_ufrag(id, ufrag, pwd) {
+            Ok(())
+        } else {
+            Err(EngineError::EndpointNotFound(id))
+        }
     }
 
     /// A datagram werift sends (STUN, DTLS): the destination becomes one of the endpoint's
