@@ -1,3 +1,5 @@
+import { FINGERPRINT_LINE } from './sdp-check.js';
+
 /**
  * What werift does not check when a client's description meets the one it answers or replaces:
  * an answer must mirror the SFU's pending offer (RFC 8829 §5.10, RFC 3264 §6: one media section
@@ -44,7 +46,10 @@ export function answerProblem(answer: string, offer: string): string | undefined
 /** The `a=fingerprint` values of an SDP (hash and digest, case-folded), in order. */
 export function fingerprints(sdp: string): string[] {
   const out: string[] = [];
-  for (const m of sdp.matchAll(/^a=fingerprint:(\S+)\s+(\S+)\s*$/gm)) out.push(`${m[1]!.toLowerCase()} ${m[2]!.toUpperCase()}`);
+  for (const line of sdp.split(/\r?\n/)) {
+    const m = FINGERPRINT_LINE.exec(line);
+    if (m) out.push(`${m[1]!.toLowerCase()} ${m[2]!.toUpperCase()}`);
+  }
   return out;
 }
 

@@ -46,13 +46,16 @@ export function sdpProblem(sdp: string, caps: SdpCaps = SDP_CAPS): string | unde
   return fingerprintProblem(lines) ?? midProblem(lines) ?? capProblem(lines, caps);
 }
 
-/** RFC 8122 §5: `a=fingerprint:<hash-func> <digest as colon-separated hex pairs>`. */
+/** RFC 8122 §5: `a=fingerprint:<hash-func> SP <digest>`, exactly (werift reads no other spacing). */
+export const FINGERPRINT_LINE = /^a=fingerprint:(\S+) (\S+)$/;
+
+/** RFC 8122 §5: digest bytes per hash function (colon-separated hex pairs). */
 const DIGEST_BYTES: Readonly<Record<string, number>> = { 'sha-1': 20, 'sha-224': 28, 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 };
 
 function fingerprintProblem(lines: readonly string[]): string | undefined {
   for (const line of lines) {
     if (!line.startsWith('a=fingerprint:')) continue;
-    const parts = /^a=fingerprint:(\S+) (\S+)$/.exec(line);
+    const parts = FINGERPRINT_LINE.exec(line);
     if (!parts) return `the a=fingerprint line must be "a=fingerprint:<hash-function> <digest>", got ${JSON.stringify(line.slice(0, 60))}`;
     const [, hash = '', digest = ''] = parts;
     const bytes = DIGEST_BYTES[hash.toLowerCase()];

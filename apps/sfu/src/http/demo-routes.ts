@@ -53,9 +53,11 @@ function refuseDemoConfig(c: Context, options: DemoRoutesOptions): string | unde
   return undefined;
 }
 
-/** `host[:port]` or `[v6]:port` → the name or address alone. */
+/** A Host header's name or address without the port (`[::1]` keeps its brackets); '' if malformed. */
 function hostname(host: string): string {
-  if (host.startsWith('[')) return host.slice(1, host.indexOf(']') >>> 0);
-  const colon = host.lastIndexOf(':');
-  return colon >= 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return '';
+  }
 }
