@@ -95,9 +95,13 @@ export class MediaPeer {
   /**
    * Applies a client offer and returns the SFU's answer (with the SFU's candidates). The SFU
    * answers `recvonly` to what the client sends, except on `sendrecvMids` (bidirectional pushes),
-   * where it answers `sendrecv` so a remote track can later be sent back on the same mid.
+   * where it answers `sendrecv` so a remote track can later be sent back on the same mid, and on
+   * `sendonlyMids` (pulls placed on the client's receiving sections), where it answers `sendonly`.
    */
-  async applyOffer(sdp: string, options: { sendrecvMids?: readonly string[] } = {}): Promise<string> {
+  async applyOffer(
+    sdp: string,
+    options: { sendrecvMids?: readonly string[]; sendonlyMids?: readonly string[] } = {},
+  ): Promise<string> {
     if (this.pc.signalingState === 'have-local-offer') {
       // Glare: the client offers while our offer still waits for its answer.
       throw new SfuError(
@@ -117,9 +121,15 @@ export class MediaPeer {
       sdp,
     );
     this.#transport.afterRemoteDescription();
-    for (const mid of options.sendrecvMids ?? []) {
-      const t = this.transceiverByMid(mid);
-      if (t && !t.stopping && !t.stopped) t.setDirection('sendrecv');
+    const directions = [
+      ['sendrecv', options.sendrecvMids ?? []],
+      ['sendonly', options.sendonlyMids ?? []],
+    ] as const;
+    for (const [direction, mids] of directions) {
+      for (const mid of mids) {
+        const t = this.transceiverByMid(mid);
+        if (t && !t.stopping && !t.stopped) t.setDirection(direction);
+      }
     }
     await this.#sdpStep('offer', async () => {
       await this.pc.setLocalDescription(await this.pc.createAnswer());

@@ -14,10 +14,12 @@ import type { CallSession } from '../call-session.js';
 import type { CallsService } from '../calls-service.js';
 import { publishFromTransceiver } from './publish.js';
 import { planPulls, type PullPlanItem } from './pull.js';
+import { pullWithOffer } from './pull-with-offer.js';
 
 /**
  * `POST …/sessions/:sessionId/tracks/new`: push (with a client offer, without one, or with
- * `autoDiscover`) or pull (SFU offer, or into an existing transceiver with `mid: "#trackName"`).
+ * `autoDiscover`) or pull (SFU offer, a client offer, or into an existing transceiver with
+ * `mid: "#trackName"`).
  */
 export async function tracksNew(service: CallsService, call: CallSession, req: TracksRequest): Promise<TracksResponse> {
   const items = req.tracks ?? [];
@@ -100,9 +102,7 @@ async function pull(
   req: TracksRequest,
   items: readonly RemoteTrackRequest[],
 ): Promise<TracksResponse> {
-  if (req.sessionDescription) {
-    throw new ProtocolError('invalid_params', 'Pulling tracks with a client offer is not supported: omit sessionDescription');
-  }
+  if (req.sessionDescription) return pullWithOffer(service, call, req.sessionDescription, items);
   if (call.transportNegotiated) await call.ensureConnected();
   const plan: PullPlanItem[] = await planPulls(service, call, items);
   const needsOffer = plan.some((p) => p.kind === 'new-transceiver');
