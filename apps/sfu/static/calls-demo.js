@@ -100,7 +100,7 @@ export async function inboundStats(pc) {
   return out;
 }
 
-window.opencalls = { push, pull, inboundStats, loadConfig };
+window.opencalls = { push, pull, inboundStats, loadConfig, apiFor };
 
 /**
  * Closes tracks of a push or pull handle the partytracks way: stop the transceivers, make an offer,
