@@ -92,6 +92,10 @@ export async function inboundStats(pc) {
         frameHeight: s.frameHeight ?? 0,
         packetsReceived: s.packetsReceived ?? 0,
         bytesReceived: s.bytesReceived ?? 0,
+        packetsLost: s.packetsLost ?? 0,
+        nackCount: s.nackCount ?? 0,
+        pliCount: s.pliCount ?? 0,
+        keyFramesDecoded: s.keyFramesDecoded ?? 0,
       };
     } else if (s.kind === 'audio') {
       out.audio = { packetsReceived: s.packetsReceived ?? 0, bytesReceived: s.bytesReceived ?? 0 };

@@ -124,6 +124,14 @@ describe.each(['native', 'werift'] as const)('Chromium: close one pulled track w
     console.log(`close with renegotiation → next decoded video frame: ${result.resumedMs?.toFixed(0)} ms`);
     expect(result.later.video.framesDecoded).toBeGreaterThan(result.afterClose.video.framesDecoded + 30);
     expect(result.later.video.framesDecoded).toBeGreaterThan(result.before.video.framesDecoded);
+    // The SFU itself brought a keyframe to the new transport (once it had keys): B's decoder did
+    // not have to ask for one — when it had to, the video stood still for about 3 s.
+    expect(result.later.video.keyFramesDecoded).toBeGreaterThan(result.afterClose.video.keyFramesDecoded);
+    expect(result.later.video.pliCount).toBe(result.afterClose.video.pliCount);
+    if (engine === 'native') {
+      // What was forwarded while the new transport had no keys yet came back on B's NACKs.
+      expect(result.later.video.packetsLost).toBe(result.afterClose.video.packetsLost);
+    }
   });
 
   test('the SFU stopped the audio output and shows the pull as inactive; the publisher is untouched', async () => {

@@ -170,6 +170,15 @@ impl<C: Clock> State<C> {
             let Some(r) = routes.get_mut(&route) else {
                 continue;
             };
+            let Ok(pkt) = RtpPacket::parse(copy) else {
+                continue;
+            };
+            // Recorded even when the output cannot send yet (a transport still without keys while
+            // a BUNDLE tag moves): its output sequence number is taken, so the subscriber NACKs
+            // the gap once it receives, and the resend comes from the track cache.
+            if let Some(sent) = r.sent.as_mut() {
+                sent.record(pkt.sequence_number(), &copy[..pkt.header_len()], track, in_seq);
+            }
             let Some(ep) = endpoints.get_mut(r.endpoint) else {
                 counters.inc(Counter::DropNoOutput);
                 continue;
@@ -178,12 +187,6 @@ impl<C: Clock> State<C> {
                 counters.inc(Counter::DropNoOutput);
                 continue;
             };
-            let Ok(pkt) = RtpPacket::parse(copy) else {
-                continue;
-            };
-            if let Some(sent) = r.sent.as_mut() {
-                sent.record(pkt.sequence_number(), &copy[..pkt.header_len()], track, in_seq);
-            }
             r.send.on_packet(pkt.timestamp(), pkt.payload().len(), now);
             r.ts_offset = Some((track, pkt.timestamp().wrapping_sub(in_ts)));
             let sent = out.push(to, counters, |slot| {

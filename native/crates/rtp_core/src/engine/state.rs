@@ -384,7 +384,8 @@ impl<C: Clock> State<C> {
     }
 
     /// The route's packets go to another endpoint from now on (its subscriber's transceiver
-    /// moved to another transport). A keyframe is requested for the new transport's decoder.
+    /// moved to another transport). A keyframe is requested for the new transport's decoder, now
+    /// or when its keys arrive.
     pub fn set_route_output(&mut self, route: u32, output: u32) -> Result<(), EngineError> {
         if self.endpoints.get(output).is_none() {
             return Err(EngineError::EndpointNotFound(output));
@@ -406,7 +407,10 @@ impl<C: Clock> State<C> {
         if let Some(ep) = self.endpoints.get_mut(output) {
             ep.outputs.insert(ssrc, route);
         }
-        if let Ok((source, _)) = self.router.route_sources(route) {
+        // As in create_route: a transport still without keys gets its keyframe from install_srtp;
+        // one asked for now would be dropped, and the browser would ignore the next request.
+        let keyed = self.endpoints.get(output).is_some_and(|ep| ep.srtp.is_some());
+        if let (true, Ok((source, _))) = (keyed, self.router.route_sources(route)) {
             let now = self.now_ms();
             self.request_keyframe(source, now, true);
         }

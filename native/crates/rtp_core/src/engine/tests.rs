@@ -21,6 +21,7 @@ mod gso;
 mod junk;
 mod stun_auth;
 mod live;
+mod transport_move;
 
 const PROFILE: SrtpProfile = SrtpProfile::AeadAes128Gcm;
 const PUB_SSRC: u32 = 0x1111_1111;
@@ -566,3 +567,4 @@ fn a_subscriber_transport_getting_its_keys_asks_the_publisher_for_a_keyframe_aga
     assert!(rtcp::iter(&plain).map(Result::unwrap).any(|p| matches!(p, RtcpPacket::Pli { media_ssrc: PUB_SSRC, .. })));
     assert_eq!(counter(&r.state, Counter::PliSent), before + 1);
 }
+
