@@ -52,6 +52,7 @@ export type {
   TrackStatus,
 } from './session-types.js';
 export { MAX_DATA_CHANNEL_ID, SERVER_EVENTS_CHANNEL, SERVER_EVENTS_CHANNEL_ID, Session } from './session.js';
+export { INACTIVE_TRACKS_KEPT } from './inactive-track-retention.js';
 export type {
   DataChannelInit,
   DataChannelUpdate,

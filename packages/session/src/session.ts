@@ -34,6 +34,7 @@ import type {
   TrackCloseReason,
   TrackKind,
 } from './session-types.js';
+import { forgetOldestInactive } from './inactive-track-retention.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** The reserved data channel that sets up a session's SCTP transport (calls-api.md §3.7). */
@@ -273,7 +274,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /**
-   * Marks a local track inactive (it stays in `snapshot()` as `inactive`) and emits `trackclosed`.
+   * Marks a local track inactive (it stays in `snapshot()` as `inactive`, among the newest
+   * `INACTIVE_TRACKS_KEPT`) and emits `trackclosed`.
    * Returns the updated record, or undefined when there is no such track or it is already inactive.
    */
   markLocalTrackInactive(trackName: string, reason: 'requested' | 'inactive' = 'requested'): LocalTrack | undefined {
@@ -282,6 +284,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (!track || track.status !== 'active') return undefined;
     const updated: LocalTrack = Object.freeze({ ...track, status: 'inactive' });
     this.#localTracks.set(trackName, updated);
+    forgetOldestInactive(this.#localTracks);
     this.safeEmit('trackclosed', updated, reason);
     return updated;
   }
@@ -363,6 +366,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (!track || track.status !== 'active') return undefined;
     const updated: RemoteTrack = Object.freeze({ ...track, status: 'inactive' });
     this.#remoteTracks.set(mid, updated);
+    forgetOldestInactive(this.#remoteTracks);
     this.safeEmit('trackclosed', updated, reason);
     return updated;
   }
