@@ -61,6 +61,11 @@ describe('demo page (Chromium, engine native)', () => {
       timeout: 10_000,
     });
     const status = await page.textContent('#status');
+    // Start is spent: clicking again opens no more sessions (it opened two more before).
+    expect(await page.isDisabled('#start')).toBe(true);
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('#start')!.click());
+    await page.waitForTimeout(500);
+    expect(server.sfu.service.registry.size).toBe(2);
 
     expect(status).toMatch(/^push session [0-9a-f]{32}\npull session [0-9a-f]{32}$/);
     expect(frame.width).toBe(640);
