@@ -72,6 +72,37 @@ describe('tracks per call, configured limit 2', () => {
     ]);
   });
 
+  test('autoDiscover: discovered sections count toward the limit (3 → 406, offer not applied; 1 named + 1 discovered → 200)', async () => {
+    const pc = loopbackPeer();
+    pcs.push(pc);
+    const transceivers = ['video', 'audio', 'video'].map((kind) => pc.addTransceiver(new MediaStreamTrack({ kind: kind as 'video' }), { direction: 'sendonly' }));
+    await pc.setLocalDescription(await pc.createOffer());
+    const offer = { type: 'offer', sdp: pc.localDescription!.sdp };
+    const sid = await server.api.newSession();
+
+    expectTooMany(await server.api.tracksNew(sid, { sessionDescription: offer, autoDiscover: true }), 3, 2, TRACKS_NEW, 'POST');
+    const named = [{ location: 'local', mid: transceivers[0]!.mid, trackName: 'named' }];
+    expectTooMany(await server.api.tracksNew(sid, { sessionDescription: offer, autoDiscover: true, tracks: named }), 3, 2, TRACKS_NEW, 'POST');
+    expect((await server.api.getSession(sid)).body).toEqual({ tracks: [], dataChannels: [] });
+    expect(server.sfu.service.lookup('test-app', sid).hasPeer).toBe(false);
+
+    // An offer with two sending sections: 1 named + 1 discovered fit.
+    const pc2 = loopbackPeer();
+    pcs.push(pc2);
+    const two = ['video', 'audio'].map((kind) => pc2.addTransceiver(new MediaStreamTrack({ kind: kind as 'video' }), { direction: 'sendonly' }));
+    await pc2.setLocalDescription(await pc2.createOffer());
+    const ok = await server.api.tracksNew(sid, {
+      sessionDescription: { type: 'offer', sdp: pc2.localDescription!.sdp },
+      autoDiscover: true,
+      tracks: [{ location: 'local', mid: two[0]!.mid, trackName: 'named' }],
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.tracks?.map((t) => [t.trackName === 'named' ? 'named' : 'discovered', t.mid])).toEqual([
+      ['named', two[0]!.mid],
+      ['discovered', two[1]!.mid],
+    ]);
+  });
+
   test('push without an offer (the SFU would offer) naming 3 tracks → 406, no offer, nothing recorded', async () => {
     const sid = await server.api.newSession();
     const res = await server.api.tracksNew(sid, {

@@ -10,7 +10,7 @@ import type { SimulcastLayerMonitor } from './simulcast-layer-monitor.js';
 import { SimulcastPublication, simulcastTracks } from './simulcast-publication.js';
 import { keepCandidates } from './sdp-candidates.js';
 import { answerProblem, fingerprintChangeProblem } from './answer-check.js';
-import { sdpProblem } from './sdp-check.js';
+import { SDP_CAPS, sdpProblem } from './sdp-check.js';
 import { iceRestartCounts, startRestartedIce } from './ice-restart.js';
 import { PeerConnectivity } from './peer-connectivity.js';
 import { PeerDataChannels } from './peer-data-channels.js';
@@ -166,6 +166,14 @@ export class MediaPeer {
 
   get signalingState(): string {
     return this.pc.signalingState;
+  }
+
+  /**
+   * Room for one more m= section in this session's SDP. A client SDP may have at most
+   * `SDP_CAPS.mediaSections`, so the SFU never offers more: the answer would be refused.
+   */
+  get hasRoomForMediaSection(): boolean {
+    return this.pc.getTransceivers().length + (this.pc.sctpTransport ? 1 : 0) < SDP_CAPS.mediaSections;
   }
 
   addSendTransceiver(kind: 'audio' | 'video', direction: 'sendonly' | 'sendrecv' = 'sendonly'): RTCRtpTransceiver {

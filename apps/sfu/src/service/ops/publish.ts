@@ -14,7 +14,8 @@ export function publishFromTransceiver(call: CallSession, trackName: string, mid
   });
   if (!mid) return fail('invalid_params', `Track ${trackName}: mid is required when pushing with an offer`);
   const published = call.peer.publishedByMid(mid);
-  if (!published || published.closed) {
+  const direction = call.peer.transceiverByMid(mid)?.currentDirection;
+  if (!published || published.closed || (direction !== 'recvonly' && direction !== 'sendrecv')) {
     return fail('invalid_params', `Track ${trackName}: the offer has no media section with mid ${mid} sending to the SFU`);
   }
   const added = call.session.addLocalTrack({ trackName, mid, kind: published.kind, nativeHandle: published.handle });

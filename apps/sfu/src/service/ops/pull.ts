@@ -9,6 +9,9 @@ export interface PullPlanItem {
   finish(): TrackResult;
 }
 
+export const MEDIA_SECTIONS_FULL =
+  "This session's SDP has as many media sections as OpenCalls negotiates (512): open another session for more tracks";
+
 export const TRACK_NOT_FOUND_DESCRIPTION =
   'Track not found on remote peer. Make sure the publisher peer is connected and sending packets for this track';
 
@@ -55,6 +58,7 @@ function planOne(call: CallSession, item: RemoteTrackRequest, publisher: Publica
     };
   }
 
+  if (!peer.hasRoomForMediaSection) return error('invalid_params', MEDIA_SECTIONS_FULL);
   const transceiver = peer.addSendTransceiver(publisher.kind);
   return {
     kind: 'new-transceiver',

@@ -17,6 +17,8 @@ export async function tracksClose(call: CallSession, req: CloseTracksRequest): P
     throw new ProtocolError('invalid_params', 'tracks/close needs the client offer in sessionDescription unless force is true');
   }
   if (call.transportNegotiated) await call.ensureConnected();
+  // The offer first: one that cannot be applied (400) leaves every track as it was.
+  const answer = !force && offer ? await call.peer.applyOffer(offer.sdp) : undefined;
   const results: CloseTrackResult[] = req.tracks.map(({ mid }) => {
     const live = call.session.tracksByMid(mid).filter((t) => t.status === 'active');
     if (live.length === 0) return { mid, errorCode: 'close_track_error', errorDescription: CLOSE_TRACK_ERROR_DESCRIPTION };
@@ -29,7 +31,6 @@ export async function tracksClose(call: CallSession, req: CloseTracksRequest): P
     if (call.hasPeer) call.peer.closeMid(mid);
     return { mid };
   });
-  if (force || !offer) return { requiresImmediateRenegotiation: false, tracks: results };
-  const answer = await call.peer.applyOffer(offer.sdp);
+  if (answer === undefined) return { requiresImmediateRenegotiation: false, tracks: results };
   return { requiresImmediateRenegotiation: false, sessionDescription: { type: 'answer', sdp: answer }, tracks: results };
 }

@@ -13,7 +13,7 @@ import { mediaSections } from '@opencalls/media';
 import type { CallSession } from '../call-session.js';
 import type { CallsService } from '../calls-service.js';
 import { publishFromTransceiver } from './publish.js';
-import { planPulls, type PullPlanItem } from './pull.js';
+import { MEDIA_SECTIONS_FULL, planPulls, type PullPlanItem } from './pull.js';
 import { pullWithOffer } from './pull-with-offer.js';
 
 /**
@@ -37,30 +37,41 @@ async function push(call: CallSession, req: TracksRequest, items: readonly Local
   }
   if (!offer) return pushWithoutOffer(call, items);
 
+  const named = new Set(items.map((item) => item.mid ?? ''));
+  const discovered = req.autoDiscover ? discoverableSections(call, offer.sdp, named) : [];
+  // Discovered tracks count toward the per-call limit like named ones (406, nothing applied).
+  const limit = call.session.checkTracksPerCall(items.length + discovered.length);
+  if (!limit.ok) throw new SfuError(limit.code, limit.description);
+
   if (call.transportNegotiated) await call.ensureConnected();
   const peer = call.peer;
   const sendrecvMids = items.filter((i) => i.bidirectionalMediaStream && i.mid).map((i) => i.mid!);
   const answer = await peer.applyOffer(offer.sdp, { sendrecvMids });
   call.transportNegotiated = true;
-  const results: TrackResult[] = [];
-  const named = new Set<string>();
-  for (const item of items) {
-    const mid = item.mid ?? '';
-    named.add(mid);
-    results.push(publishFromTransceiver(call, item.trackName, mid));
-  }
-  if (req.autoDiscover) {
-    for (const section of mediaSections(offer.sdp)) {
-      const mid = section.mid;
-      if (!mid || named.has(mid) || section.port === 0) continue;
-      if (section.kind !== 'audio' && section.kind !== 'video') continue;
-      if (section.direction !== 'sendonly' && section.direction !== 'sendrecv') continue;
-      if (call.session.findLocalTrackByMid(mid)?.status === 'active') continue;
-      const result = publishFromTransceiver(call, generateSessionId(), mid);
-      results.push({ ...result, kind: section.kind, location: 'local' });
-    }
+  const results: TrackResult[] = items.map((item) => publishFromTransceiver(call, item.trackName, item.mid ?? ''));
+  for (const { mid, kind } of discovered) {
+    const result = publishFromTransceiver(call, generateSessionId(), mid);
+    results.push({ ...result, kind, location: 'local' });
   }
   return { requiresImmediateRenegotiation: false, sessionDescription: { type: 'answer', sdp: answer }, tracks: results };
+}
+
+/** `autoDiscover`: the offer's sending audio/video sections that no item names and no live push holds. */
+function discoverableSections(
+  call: CallSession,
+  sdp: string,
+  named: ReadonlySet<string>,
+): { readonly mid: string; readonly kind: 'audio' | 'video' }[] {
+  const out: { mid: string; kind: 'audio' | 'video' }[] = [];
+  for (const section of mediaSections(sdp)) {
+    const mid = section.mid;
+    if (!mid || named.has(mid) || section.port === 0) continue;
+    if (section.kind !== 'audio' && section.kind !== 'video') continue;
+    if (section.direction !== 'sendonly' && section.direction !== 'sendrecv') continue;
+    if (call.session.findLocalTrackByMid(mid)?.status === 'active') continue;
+    out.push({ mid, kind: section.kind });
+  }
+  return out;
 }
 
 /** The SFU offers a receiving transceiver (`kind` required); the answer comes on renegotiate. */
@@ -75,6 +86,10 @@ async function pushWithoutOffer(call: CallSession, items: readonly LocalTrackReq
     }
     if (call.session.getLocalTrack(item.trackName)?.status === 'active') {
       created.push({ item, transceiver: undefined, error: `Track ${item.trackName} is already published on this session` });
+      continue;
+    }
+    if (!peer.hasRoomForMediaSection) {
+      created.push({ item, transceiver: undefined, error: MEDIA_SECTIONS_FULL });
       continue;
     }
     created.push({ item, transceiver: peer.addRecvTransceiver(item.kind, item.bidirectionalMediaStream ? 'sendrecv' : 'recvonly') });
