@@ -30,7 +30,7 @@ export type { App, AppAuthDecision, AppConfig } from './app-registry.js';
 export { checkTracksPerCall, SessionCallLimiter } from './session-call-limiter.js';
 export type { CallRateDecision, SessionCallLimiterOptions, TracksPerCallDecision } from './session-call-limiter.js';
 
-export { MutationQueue } from './mutation-queue.js';
+export { MAX_QUEUED_MUTATIONS, MutationQueue } from './mutation-queue.js';
 export type { MutationQueueOptions, MutationTask } from './mutation-queue.js';
 
 export { generateSessionId, isSessionId } from './session-id.js';

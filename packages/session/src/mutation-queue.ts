@@ -3,7 +3,14 @@
  * session"): every mutation of a session runs through its `MutationQueue`, one at a time, FIFO.
  * Other sessions' queues run in parallel.
  */
-import { InvalidStateError } from '@opencalls/protocol';
+import { InvalidStateError, SfuError } from '@opencalls/protocol';
+
+/**
+ * Mutations of one session waiting or running at most (the default `maxDepth`). Each may wait
+ * seconds (for the transport, or a publisher's first packet): the rate limit alone would let a
+ * session's queue, and its open requests, grow without bound.
+ */
+export const MAX_QUEUED_MUTATIONS = 16;
 
 /**
  * A queued mutation. `signal` aborts when the queue closes while the task runs (for example when
@@ -14,6 +21,8 @@ export type MutationTask<T> = (signal: AbortSignal) => T | PromiseLike<T>;
 export interface MutationQueueOptions {
   /** Used in error messages, e.g. the session id. */
   readonly name?: string | undefined;
+  /** Tasks waiting plus running at most; one more is refused (406 `negotiation_conflict`). */
+  readonly maxDepth?: number | undefined;
 }
 
 interface Entry {
@@ -24,12 +33,14 @@ interface Entry {
 
 export class MutationQueue {
   readonly #name: string;
+  readonly #maxDepth: number;
   readonly #pending: Entry[] = [];
   #running: AbortController | undefined;
   #closed = false;
 
   constructor(options: MutationQueueOptions = {}) {
     this.#name = options.name ?? 'mutation queue';
+    this.#maxDepth = options.maxDepth ?? MAX_QUEUED_MUTATIONS;
   }
 
   /** Tasks waiting plus the one running. */
@@ -48,11 +59,16 @@ export class MutationQueue {
   /**
    * Runs `task` after every task enqueued before it has settled, and settles like it. A task that
    * throws or rejects fails only its own promise; the next task starts regardless. On a closed
-   * queue the promise rejects with `InvalidStateError`.
+   * queue the promise rejects with `InvalidStateError`; on a full one (`maxDepth`) with a
+   * `negotiation_conflict` `SfuError`, as Calls answers overlapping mutations.
    */
   run<T>(task: MutationTask<T>): Promise<T> {
     if (this.#closed) {
       return Promise.reject(new InvalidStateError(`run(): ${this.#name} is closed`));
+    }
+    if (this.depth >= this.#maxDepth) {
+      const message = `${this.depth} operations of this session are already waiting: send the next one after they answer`;
+      return Promise.reject(new SfuError('negotiation_conflict', message));
     }
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ task, resolve: resolve as (value: unknown) => void, reject });

@@ -1,6 +1,6 @@
-import { InvalidStateError } from '@opencalls/protocol';
+import { InvalidStateError, SfuError } from '@opencalls/protocol';
 import { describe, expect, test } from 'vitest';
-import { MutationQueue } from '../src/index.js';
+import { MAX_QUEUED_MUTATIONS, MutationQueue } from '../src/index.js';
 
 /** A promise with its resolve/reject exposed. */
 function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
@@ -18,6 +18,32 @@ async function flush(): Promise<void> {
 }
 
 describe('MutationQueue', () => {
+  test.each([
+    { maxDepth: 2, queue: new MutationQueue({ maxDepth: 2 }) },
+    { maxDepth: MAX_QUEUED_MUTATIONS, queue: new MutationQueue() },
+  ])('a full queue (maxDepth $maxDepth) refuses the next task with negotiation_conflict; room again once one settles', async ({ maxDepth, queue }) => {
+    const gate = deferred();
+    const started: number[] = [];
+    const accepted = Array.from({ length: maxDepth }, (_, i) =>
+      queue.run(async () => {
+        started.push(i);
+        await gate.promise;
+        return i;
+      }),
+    );
+    expect(queue.depth).toBe(maxDepth);
+    const refused = queue.run(() => 'never');
+    await expect(refused).rejects.toBeInstanceOf(SfuError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'negotiation_conflict',
+      message: `${maxDepth} operations of this session are already waiting: send the next one after they answer`,
+    });
+    gate.resolve();
+    expect(await Promise.all(accepted)).toEqual(Array.from({ length: maxDepth }, (_, i) => i));
+    expect(started).toHaveLength(maxDepth);
+    expect(await queue.run(() => 'room again')).toBe('room again');
+  });
+
   test('runs tasks one at a time, in FIFO order', async () => {
     const queue = new MutationQueue();
     const log: string[] = [];
