@@ -1,4 +1,4 @@
-import { LimitExceededError } from '@opencalls/protocol';
+import { LimitExceededError, ProtocolError } from '@opencalls/protocol';
 
 /**
  * The request body as UTF-8 text, refusing it as soon as it is known to exceed `maxBytes`: a
@@ -14,7 +14,10 @@ export async function readTextWithin(request: Request, maxBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A client that closes the connection mid-body is its own failure (400), not a server error.
+    const { done, value } = await reader.read().catch((cause: unknown) => {
+      throw new ProtocolError('decoding_error', 'The request body was cut off: the client closed the connection', { cause });
+    });
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
