@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { NativeError } from '@opencalls/protocol';
 import pino, { type Logger } from 'pino';
 import { resolveConfig, type SfuConfigInput } from './config/resolve-config.js';
-import { probeMediaBind } from './config/probe-media-bind.js';
+import { mediaBindError, probeMediaBind } from './config/probe-media-bind.js';
 import type { SfuConfig } from './config/config-types.js';
 import { serverApp } from './http/server-app.js';
 import { isLoopbackHost } from './loopback-host.js';
@@ -31,7 +32,7 @@ export interface Sfu {
 export function createSfu(options: SfuOptions = {}): Sfu {
   const config = resolveConfig(options);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'opencalls' } });
-  const service = new CallsService({ config, logger });
+  const service = createService(config, logger);
   const demo = options.demo ?? isLoopbackHost(config.host);
   const app = serverApp(service, { demo, demoLoopbackHostOnly: options.demo === undefined || isLoopbackHost(config.host) });
   let server: ServerType | undefined;
@@ -63,4 +64,14 @@ export function createSfu(options: SfuOptions = {}): Sfu {
       await service.close();
     },
   };
+}
+
+/** The service; engine native opens its media socket here, so a bind failure names the setting. */
+function createService(config: SfuConfig, logger: Logger): CallsService {
+  try {
+    return new CallsService({ config, logger });
+  } catch (error) {
+    if (error instanceof NativeError && error.nativeCode === 'io_error') throw mediaBindError(config.media.bindAddress, error.message);
+    throw error;
+  }
 }

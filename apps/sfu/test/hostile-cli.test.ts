@@ -98,6 +98,13 @@ describe('opencalls CLI', () => {
     expect(run.stdout).not.toContain('listening');
   });
 
+  test('--bind to an address this host does not have (engine native): the same message naming the setting (was "socket: Cannot assign requested address")', async () => {
+    const run = await runCli([...start, '--bind', FOREIGN_ADDRESS]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^opencalls: media bind address ${escape(FOREIGN_ADDRESS)} cannot be used on this host \\(.*\\): set --bind / OPENCALLS_BIND`));
+    expect(run.stdout).not.toContain('listening');
+  });
+
   test('as a library too: listen() rejects for a foreign bind address, and the server is not left half-started', async () => {
     const sfu = createSfu({ host: '127.0.0.1', port: 0, logLevel: 'silent', media: { bindAddress: FOREIGN_ADDRESS, engine: 'werift' } });
     try {

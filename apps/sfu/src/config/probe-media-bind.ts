@@ -16,13 +16,16 @@ export function probeMediaBind(address: string): Promise<void> {
       } catch {
         // never bound: nothing to close
       }
-      reject(
-        new Error(
-          `media bind address ${address} cannot be used on this host (${error.code ?? error.message}): ` +
-            `set --bind / OPENCALLS_BIND / config media.bindAddress to one of this machine's addresses, or 0.0.0.0`,
-        ),
-      );
+      reject(mediaBindError(address, error.code ?? error.message));
     });
     socket.bind(0, address, () => socket.close(() => resolve()));
   });
+}
+
+/** The start-up error for a media bind address this host cannot use, naming the setting. */
+export function mediaBindError(address: string, detail: string): Error {
+  return new Error(
+    `media bind address ${address} cannot be used on this host (${detail}): ` +
+      `set --bind / OPENCALLS_BIND / config media.bindAddress to one of this machine's addresses, or 0.0.0.0`,
+  );
 }
