@@ -51,6 +51,9 @@ async function main(): Promise<void> {
     `  Calls base URL:   ${url}/v1   (point your client's base URL here)`,
     `  App id:           ${app.appId}`,
     `  App secret:       ${app.secret}`,
+    sfu.config.apps.length > 1
+      ? `  Other apps:       ${sfu.config.apps.slice(1).map((a) => a.appId).join(', ')} (secrets in the config)`
+      : undefined,
     `  Media candidates: ${sfu.config.media.announcedAddresses.join(', ')}`,
     sfu.config.media.engine === 'native'
       ? `  Media engine:     native (one UDP port for every session: ${sfu.service.engine.mediaPort})`
