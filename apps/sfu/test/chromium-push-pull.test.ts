@@ -77,5 +77,24 @@ describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium
       expect(counters.native.dropAuth).toBe(0);
       expect(counters.native.dropReplay).toBe(0);
     });
+
+    test('engine native: transport-wide feedback lets A\'s estimate leave its 300 kbit/s start (werift engine: no feedback, it creeps up)', async () => {
+      const estimate = await pageA.evaluate(async () => {
+        const pc = (window as any).pub.pc as RTCPeerConnection;
+        let best = 0;
+        const deadline = performance.now() + 10_000;
+        while (performance.now() < deadline && best <= 1_000_000) {
+          (await pc.getStats()).forEach((s) => {
+            if (s.type === 'candidate-pair' && s.nominated) best = Math.max(best, s.availableOutgoingBitrate ?? 0);
+          });
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        return best;
+      });
+      const sent = server.sfu.service.engine.counters()!.native.twccFeedbackSent;
+      console.log(`publisher's available outgoing bitrate: ${Math.round(estimate / 1000)} kbit/s after ${sent} transport-wide feedback packets`);
+      expect(sent).toBeGreaterThan(0);
+      expect(estimate).toBeGreaterThan(1_000_000);
+    });
   }
 });

@@ -7,6 +7,7 @@ import {
   useRepairedRtpStreamId,
   useSdesMid,
   useSdesRTPStreamId,
+  useTransportWideCC,
   useVP8,
   useVP9,
   type RTCRtpHeaderExtensionParameters,
@@ -33,18 +34,21 @@ export function sfuCodecs(): { audio: RTCRtpCodecParameters[]; video: RTCRtpCode
 }
 
 /**
- * No transport-wide-cc: werift answers `transport-cc` feedback but its per-receiver TWCC reports
- * are sparse and wrong, and a Chromium publisher fed them drops its estimate to ~300 kbps within
- * seconds (only the lowest simulcast layer survives). Without the extension Chromium estimates
- * from RTCP loss reports and REMB instead. Correct transport-wide feedback is media-plane work.
+ * Header extensions every PeerConnection negotiates. Transport-wide sequence numbers only on
+ * engine native, which answers them with transport-wide feedback from Rust (rtp_core `twcc`), so
+ * a Chromium publisher finds the path's capacity in seconds. Engine werift leaves them out:
+ * werift's own per-receiver feedback is sparse and wrong, and a Chromium publisher fed it drops
+ * its estimate to ~300 kbit/s (only the lowest simulcast layer survives); without the extension
+ * Chromium estimates from loss reports and REMB instead.
  */
-export function sfuHeaderExtensions(): {
+export function sfuHeaderExtensions(options: { transportWideCc: boolean }): {
   audio: RTCRtpHeaderExtensionParameters[];
   video: RTCRtpHeaderExtensionParameters[];
 } {
+  const twcc = options.transportWideCc ? [useTransportWideCC()] : [];
   return {
-    audio: [useSdesMid(), useAbsSendTime(), useAudioLevelIndication()],
-    video: [useSdesMid(), useAbsSendTime(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
+    audio: [useSdesMid(), useAbsSendTime(), useAudioLevelIndication(), ...twcc],
+    video: [useSdesMid(), useAbsSendTime(), useSdesRTPStreamId(), useRepairedRtpStreamId(), ...twcc],
   };
 }
 

@@ -56,7 +56,7 @@ export class MediaPeer {
       iceServers: [],
       bundlePolicy: 'max-bundle',
       codecs: sfuCodecs(),
-      headerExtensions: sfuHeaderExtensions(),
+      headerExtensions: sfuHeaderExtensions({ transportWideCc: options.engine === 'native' }),
       iceUseIpv4: false,
       iceUseIpv6: false,
       iceAdditionalHostAddresses: [...options.announcedAddresses],

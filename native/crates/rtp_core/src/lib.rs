@@ -35,6 +35,7 @@ pub mod seq;
 pub mod slab;
 pub mod srtp;
 pub mod stun;
+pub mod twcc;
 
 #[cfg(test)]
 mod fuzz_tests;

@@ -39,6 +39,7 @@ export const ENGINE_COUNTER_NAMES = [
   'keyframeRequestsReceived',
   'pliSent',
   'rembSent',
+  'twccFeedbackSent',
   'srSent',
   'rrSent',
   'panics',

@@ -51,6 +51,7 @@ counters! {
     KeyframeRequestsReceived = "keyframeRequestsReceived",
     PliSent = "pliSent",
     RembSent = "rembSent",
+    TwccFeedbackSent = "twccFeedbackSent",
     SrSent = "srSent",
     RrSent = "rrSent",
     Panics = "panics",

@@ -120,6 +120,15 @@ impl<C: Clock> State<C> {
             return;
         };
         let ssrc = pkt.ssrc();
+        if let Some(seq) = self
+            .tracks
+            .get(&track)
+            .and_then(|t| pkt.extension(t.twcc_ext?))
+            .and_then(|v| v.get(..2))
+        {
+            ep.twcc.record(u16::from_be_bytes([seq[0], seq[1]]), now);
+            ep.twcc_media_ssrc = ssrc;
+        }
         let (clock_rate, video) = match self.tracks.get_mut(&track) {
             Some(t) => {
                 t.last_ssrc = Some(ssrc);

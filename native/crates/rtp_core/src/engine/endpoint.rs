@@ -9,6 +9,7 @@ use super::nack_out::NackState;
 use crate::rtcp_stats::ReceiveStats;
 use crate::rtp::RtpPacket;
 use crate::srtp::SrtpContext;
+use crate::twcc::TwccRecorder;
 
 /// Remote addresses remembered per endpoint; the oldest is forgotten first. Bounds what a party
 /// that knows a ufrag can make the table hold.
@@ -121,6 +122,10 @@ pub struct Endpoint {
     pub media_received: u64,
     /// Loss tracking per incoming video SSRC, for NACKs to the publisher.
     pub nacks: HashMap<u32, NackState>,
+    /// Arrival times by transport-wide sequence number, for feedback to the publisher.
+    pub twcc: TwccRecorder,
+    /// The latest incoming media SSRC (named in the feedback's media source field).
+    pub twcc_media_ssrc: u32,
 }
 
 impl Endpoint {
@@ -137,6 +142,8 @@ impl Endpoint {
             receive: HashMap::new(),
             media_received: 0,
             nacks: HashMap::new(),
+            twcc: TwccRecorder::default(),
+            twcc_media_ssrc: 0,
         }
     }
 }

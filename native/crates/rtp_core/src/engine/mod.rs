@@ -15,6 +15,7 @@ mod nack_out;
 mod error;
 mod outbox;
 mod rtcp_out;
+mod twcc_out;
 mod sent_ring;
 mod state;
 

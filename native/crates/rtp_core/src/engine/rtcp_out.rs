@@ -56,13 +56,17 @@ impl<C: Clock> State<C> {
         sent
     }
 
-    /// Periodic work: NACKs to publishers every 20 ms; reports once per RTCP interval, keyframe
-    /// retries for stalled routes.
+    /// Periodic work: NACKs to publishers every 20 ms, transport-wide feedback every 50 ms;
+    /// reports once per RTCP interval, keyframe retries for stalled routes.
     pub fn tick(&mut self) {
         let now = self.now_ms();
         if now - self.last_nack_ms >= super::nack_out::NACK_INTERVAL_MS {
             self.last_nack_ms = now;
             self.send_nacks(now);
+        }
+        if now - self.last_twcc_ms >= super::twcc_out::TWCC_INTERVAL_MS {
+            self.last_twcc_ms = now;
+            self.send_twcc_feedback();
         }
         if now - self.last_rtcp_ms < self.config.rtcp_interval_ms {
             return;

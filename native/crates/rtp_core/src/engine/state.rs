@@ -71,6 +71,8 @@ pub(crate) struct TrackIn {
     /// Video: the packets received lately, by input sequence number; NACKs of every route fed by
     /// this track are answered from here (see `sent_ring.rs`).
     pub cache: Option<RetransmitCache>,
+    /// The publisher's id of the transport-wide sequence number extension, when negotiated.
+    pub twcc_ext: Option<u8>,
 }
 
 pub(crate) struct RouteOut {
@@ -101,6 +103,7 @@ pub struct State<C: Clock = MonotonicClock> {
     pub(crate) rtcp_buf: Vec<u8>,
     pub(crate) last_rtcp_ms: f64,
     pub(crate) last_nack_ms: f64,
+    pub(crate) last_twcc_ms: f64,
     pub(crate) nack_scratch: Vec<u16>,
     rng: u64,
 }
@@ -132,6 +135,7 @@ impl<C: Clock> State<C> {
             rtcp_buf: vec![0; 1500],
             last_rtcp_ms: f64::NEG_INFINITY,
             last_nack_ms: f64::NEG_INFINITY,
+            last_twcc_ms: f64::NEG_INFINITY,
             nack_scratch: Vec::with_capacity(128),
             rng: seed | 1,
         }
@@ -308,6 +312,7 @@ impl<C: Clock> State<C> {
         let kind = options.kind;
         let cache = (kind == MediaKind::Video).then(|| RetransmitCache::new(self.config.retransmit_capacity, MAX_MEDIA_PACKET));
         let clock_rate = options.codecs.first().map(|c| c.clock_rate).unwrap_or(90_000);
+        let twcc_ext = options.extensions.iter().find(|e| e.uri == crate::twcc::TWCC_URI).map(|e| e.id);
         let handle = self.router.create_track(options)?;
         self.tracks.insert(
             handle,
@@ -319,6 +324,7 @@ impl<C: Clock> State<C> {
                 last_keyframe_request_ms: f64::NEG_INFINITY,
                 last_sr: None,
                 cache,
+                twcc_ext,
             },
         );
         Ok(handle)

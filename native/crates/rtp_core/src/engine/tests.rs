@@ -22,6 +22,7 @@ mod junk;
 mod stun_auth;
 mod live;
 mod transport_move;
+mod twcc_feedback;
 
 const PROFILE: SrtpProfile = SrtpProfile::AeadAes128Gcm;
 const PUB_SSRC: u32 = 0x1111_1111;
