@@ -143,7 +143,7 @@ describe.each(['native', 'werift'] as const)('Chromium: partytracks client throu
         if (sizes.at(-1)?.endsWith(size) !== true) sizes.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${size}`);
         return s;
       },
-      (s) => s.video?.frameWidth === 640 && s.video?.frameHeight === 480,
+      (s) => s.video?.frameWidth === 640 && s.video?.frameHeight === 480 && (s.video.framesDecoded ?? 0) > (flowing.video?.framesDecoded ?? 0),
       // Measured up to 18 s (engine werift): twice that, so a loaded machine does not fail what is only slow.
       2 * DEADLINE_MS,
     );

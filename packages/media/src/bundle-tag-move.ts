@@ -1,5 +1,10 @@
 import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 
+/** A transport move in progress; `release()` once the client's offer has been applied. */
+export interface BundleMove {
+  release(): void;
+}
+
 /**
  * A client offer that rejects the m= section carrying its BUNDLE tag (partytracks closes a track
  * by `transceiver.stop()` and a new offer; when that track sat on the first mid, the tag must move,
@@ -24,33 +29,41 @@ export function moveBundleTransportIfTagRejected(
   pc: RTCPeerConnection,
   offerSdp: string,
   onConnected: (moved: readonly RTCRtpTransceiver[]) => void,
-): boolean {
+): BundleMove | undefined {
   const previous = pc.remoteDescription?.sdp ?? pc.localDescription?.sdp;
-  if (!previous) return false;
+  if (!previous) return undefined;
   const oldTag = bundleGroup(previous)[0];
   const newGroup = bundleGroup(offerSdp);
   const newTag = newGroup[0];
-  if (oldTag === undefined || newTag === undefined || oldTag === newTag) return false;
-  if (!isRejected(offerSdp, oldTag)) return false;
+  if (oldTag === undefined || newTag === undefined || oldTag === newTag) return undefined;
+  // The tag moves to a new transport in the client when its old tag is rejected, or when the new
+  // tag is an m= line the client just added (Chrome offers a recycled, stopped line first).
+  const tagRejected = isRejected(offerSdp, oldTag);
+  const tagIsNew = !sectionMids(previous).has(newTag);
+  if (!tagRejected && !tagIsNew) return undefined;
   const oldTagTransceiver = pc.getTransceivers().find((t) => t.mid === oldTag);
-  if (oldTagTransceiver) retiredTagLines.add(oldTagTransceiver);
+  if (oldTagTransceiver && tagRejected) retiredTagLines.add(oldTagTransceiver);
   const oldTransport = oldTagTransceiver?.dtlsTransport;
-  if (!oldTransport) return false;
+  if (!oldTransport) return undefined;
   const movers = pc
     .getTransceivers()
     .filter((t) => t.mid !== null && newGroup.includes(t.mid) && t.dtlsTransport === oldTransport && !t.stopping && !t.stopped);
-  if (movers.length === 0) return false;
+  if (movers.length === 0) return undefined;
   // werift keeps this private; it is how werift itself makes the transport of a new BUNDLE group.
   const internals = pc as unknown as { createDtlsTransport(options: { inheritCredentials: boolean }): RTCDtlsTransport };
   const fresh = internals.createDtlsTransport({ inheritCredentials: false });
   for (const t of movers) t.setDtlsTransport(fresh);
+  // Transceivers werift creates for this offer's new m= lines join the fresh transport too (it
+  // would hand them the first live one, the old); werift then shares the tag's transport.
+  const added = pc.onRemoteTransceiverAdded.subscribe((t) => t.setDtlsTransport(fresh));
   // The client's decoders lost their reference frames with the old transport: once the new one
   // is up, the caller asks the publishers for keyframes.
   const { unSubscribe } = fresh.onStateChange.subscribe((state) => {
     if (state === 'connected') onConnected(movers);
     if (state === 'connected' || state === 'closed' || state === 'failed') unSubscribe();
   });
-  return true;
+  // Once the offer is applied: later transceivers are not part of this move.
+  return { release: () => added.unSubscribe() };
 }
 
 /** Transceivers whose m= line carried a BUNDLE tag that the client rejected. */
@@ -80,6 +93,11 @@ export function bundleGroup(sdp: string): string[] {
   return line ? line.slice('a=group:BUNDLE'.length).trim().split(/\s+/).filter(Boolean) : [];
 }
 
+/** The `a=mid` values of an SDP's media sections. */
+function sectionMids(sdp: string): Set<string> {
+  return new Set([...sdp.matchAll(/^a=mid:(\S+)\r?$/gm)].map((m) => m[1]!));
+}
+
 /** True when the media section `mid` has port 0 in `sdp` (rejected or stopped). */
 function isRejected(sdp: string, mid: string): boolean {
   for (const section of sdp.split(/\r?\n(?=m=)/).slice(1)) {
@@ -88,4 +106,19 @@ function isRejected(sdp: string, mid: string): boolean {
     return port === '0';
   }
   return false;
+}
+
+/**
+ * `answer` with its BUNDLE group in the order of the offer's, so the offerer's tag comes first
+ * (RFC 8843 §7.3.1: the answerer takes the offerer's tag). werift lists the group in its own
+ * transceiver order; when a client offers a recycled m= line first (Chrome does after its tag was
+ * stopped), that order named another tag and Chrome kept a transport the SFU no longer used.
+ */
+export function bundleGroupInOfferOrder(answer: string, offer: string): string {
+  const offered = bundleGroup(offer);
+  const answered = bundleGroup(answer);
+  if (offered.length === 0 || answered.length === 0) return answer;
+  const ordered = [...offered.filter((m) => answered.includes(m)), ...answered.filter((m) => !offered.includes(m))];
+  if (ordered.join(' ') === answered.join(' ')) return answer;
+  return answer.replace(/^a=group:BUNDLE .*$/m, `a=group:BUNDLE ${ordered.join(' ')}`);
 }

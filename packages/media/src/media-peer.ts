@@ -1,6 +1,6 @@
 import { ProtocolError, SfuError } from '@opencalls/protocol';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
-import { keepRetiredTagLines, moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
+import { bundleGroupInOfferOrder, keepRetiredTagLines, moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { MediaRouter } from './media-router.js';
@@ -113,10 +113,10 @@ export class MediaPeer {
     await this.#sdpStep(
       'offer',
       () => {
-        moveBundleTransportIfTagRejected(this.pc, sdp, (moved) => {
+        const move = moveBundleTransportIfTagRejected(this.pc, sdp, (moved) => {
           for (const t of moved) this.#subscriptions.get(t)?.publisher.requestKeyframe({ force: true });
         });
-        return this.pc.setRemoteDescription({ type: 'offer', sdp });
+        return this.pc.setRemoteDescription({ type: 'offer', sdp }).finally(() => move?.release());
       },
       sdp,
     );
@@ -136,7 +136,7 @@ export class MediaPeer {
     });
     // A client offer with new ice-ufrag/ice-pwd restarted ICE: run the checks werift skips.
     startRestartedIce(this.pc, restarts);
-    return this.#localSdp();
+    return bundleGroupInOfferOrder(await this.#localSdp(), sdp);
   }
 
   /** Creates an SFU offer covering every transceiver (new ones included). */
