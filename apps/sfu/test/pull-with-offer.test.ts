@@ -129,6 +129,22 @@ describe.each(['native', 'werift'] as const)('pull with a client offer (engine %
     expect(offer.received.get(offer.mids[0]!) ?? 0).toBe(0);
   });
 
+  test('an item naming a mid gets it even when an item before it is placed automatically', async () => {
+    const pc = player();
+    const offer = await playerOffer(pc, ['audio', 'audio']);
+    const sessionId = await server.api.newSession();
+    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
+      sessionDescription: { type: 'offer', sdp: offer.sdp },
+      tracks: [
+        { location: 'remote', sessionId: pubSession, trackName: 'mic' },
+        { location: 'remote', sessionId: pubSession, trackName: 'mic', mid: offer.mids[0] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.tracks?.map((t) => t.mid)).toEqual([offer.mids[1], offer.mids[0]]);
+    expect(sectionDirections(res.body.sessionDescription!.sdp).map((d) => d.direction)).toEqual(['sendonly', 'sendonly']);
+  });
+
   test('no receiving section of the track\'s kind → item invalid_params; an answer is no offer → 400', async () => {
     const pc = player();
     const offer = await playerOffer(pc, ['audio']);

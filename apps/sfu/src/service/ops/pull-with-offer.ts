@@ -19,8 +19,8 @@ type Placement =
 /**
  * `tracks/new` pulling remote tracks with a client offer (WHEP client-offer mode, calls-api.md
  * §3.2 variant 5): each pulled track goes on a receiving (`recvonly` or `sendrecv`) media section
- * of the offer — the one named by the item's `mid`, else the first free one of the track's kind,
- * in offer order — and the SFU answers `sendonly` there. The answer needs no renegotiation and
+ * of the offer — the one named by the item's `mid` (those are placed first), else the first free
+ * one of the track's kind, in offer order — and the SFU answers `sendonly` there. The answer needs no renegotiation and
  * the tracks flow as soon as the transport is up. Sections left over are answered `inactive`.
  */
 export async function pullWithOffer(
@@ -58,12 +58,17 @@ function placePulls(
   const receiving = (s: SdpMediaSection): s is SdpMediaSection & { mid: string } =>
     s.mid !== undefined && s.port !== 0 && (s.direction === 'recvonly' || s.direction === 'sendrecv');
 
-  return items.map((item, i): Placement => {
+  // Items naming a section are placed first, so an auto-placed item cannot take it.
+  const order = [...items.keys()].sort((a, b) => Number(!items[a]!.mid) - Number(!items[b]!.mid));
+  const placed = new Map<number, Placement>();
+  for (const i of order) placed.set(i, placeOne(items[i]!, publishers[i]));
+  return items.map((_, i) => placed.get(i)!);
+
+  function placeOne(item: RemoteTrackRequest, publisher: Publication | undefined): Placement {
     const failed = (errorCode: 'not_found_track_error' | 'invalid_params', errorDescription: string): Placement => ({
       ok: false,
       result: { sessionId: item.sessionId, trackName: item.trackName, mid: asMid(''), errorCode, errorDescription },
     });
-    const publisher = publishers[i];
     if (!publisher) return failed('not_found_track_error', TRACK_NOT_FOUND_DESCRIPTION);
     if (item.kind && item.kind !== publisher.kind) {
       return failed('invalid_params', `Track ${item.trackName} is ${publisher.kind}, not ${item.kind}`);
@@ -80,7 +85,7 @@ function placePulls(
     }
     taken.add(section.mid);
     return { ok: true, item, publisher, mid: section.mid };
-  });
+  }
 }
 
 function startPull(call: CallSession, item: RemoteTrackRequest, publisher: Publication, mid: string): TrackResult {
