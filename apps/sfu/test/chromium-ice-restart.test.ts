@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoPages } from './helpers/browser.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { describe, expect, test } from 'vitest';
+import { demoSuite } from './helpers/demo-suite.js';
 
 /**
  * End to end in real Chromium: page A pushes its fake camera, page B pulls it; then B restarts
@@ -31,29 +29,16 @@ interface RestartReport {
 }
 
 describe.each(['native', 'werift'] as const)('Chromium ICE restart on a pulling session (engine %s)', (engine) => {
-  let server: TestServer;
-  let browser: Browser;
-  let pageA: Page;
-  let pageB: Page;
-
-  beforeAll(async () => {
-    server = await startTestServer({ media: { engine } });
-    ({ browser, pageA, pageB } = await openDemoPages(server.url));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = demoSuite(engine);
 
   test('restartIce() → offer on PUT renegotiate → answer: new credentials on both sides, framesDecoded keeps rising', async () => {
-    const pushed = await pageA.evaluate(async () => {
+    const pushed = await suite.pageA.evaluate(async () => {
       const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
       const pub = await (window as any).opencalls.push(media);
       return { sessionId: pub.sessionId as string, trackNames: (pub.tracks as { trackName: string }[]).map((t) => t.trackName) };
     });
 
-    const subSession = await pageB.evaluate(async ({ sessionId, trackNames }) => {
+    const subSession = await suite.pageB.evaluate(async ({ sessionId, trackNames }) => {
       const oc = (window as any).opencalls;
       const sub = await oc.pull(sessionId, trackNames);
       (window as any).sub = sub;
@@ -64,7 +49,7 @@ describe.each(['native', 'werift'] as const)('Chromium ICE restart on a pulling 
       return sub.sessionId as string;
     }, pushed);
 
-    const report: RestartReport = await pageB.evaluate(async () => {
+    const report: RestartReport = await suite.pageB.evaluate(async () => {
       const oc = (window as any).opencalls;
       const sub = (window as any).sub;
       const pc: RTCPeerConnection = sub.pc;
@@ -142,11 +127,11 @@ describe.each(['native', 'werift'] as const)('Chromium ICE restart on a pulling 
     // Chromium may scale the encode down under CPU load; the size is not what this test is about.
     expect(report.width).toBeGreaterThan(0);
 
-    // The server restarted its agent and nominated a pair of the new generation itself.
-    const ice = server.sfu.service.lookup('test-app', subSession).peer.pc.iceTransports[0]!;
+    // The suite.server restarted its agent and nominated a pair of the new generation itself.
+    const ice = suite.server.sfu.service.lookup('test-app', subSession).peer.pc.iceTransports[0]!;
     expect(ice.iceRestarts).toBe(1);
     expect(ice.connection.nominated).toBeDefined();
     expect(ice.connection.remoteUsername).toBe(report.offerUfrag);
-    expect(server.sfu.service.lookup('test-app', subSession).session.connectionState).toBe('connected');
+    expect(suite.server.sfu.service.lookup('test-app', subSession).session.connectionState).toBe('connected');
   });
 });

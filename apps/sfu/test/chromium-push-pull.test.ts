@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoPages } from './helpers/browser.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { describe, expect, test } from 'vitest';
+import { demoSuite } from './helpers/demo-suite.js';
 
 /**
  * End to end in real Chromium with its fake camera and microphone: page A pushes camera + mic
@@ -9,23 +7,10 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
  * resolution and receive audio.
  */
 describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium pull (engine %s)', (engine) => {
-  let server: TestServer;
-  let browser: Browser;
-  let pageA: Page;
-  let pageB: Page;
-
-  beforeAll(async () => {
-    server = await startTestServer({ media: { engine } });
-    ({ browser, pageA, pageB } = await openDemoPages(server.url));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = demoSuite(engine);
 
   test('B decodes A\'s camera at 640×480 and receives A\'s audio', async () => {
-    const pushed = await pageA.evaluate(async () => {
+    const pushed = await suite.pageA.evaluate(async () => {
       const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
       const settings = media.getVideoTracks()[0]!.getSettings();
       const pub = await (window as any).opencalls.push(media);
@@ -34,7 +19,7 @@ describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium
     });
     expect(pushed.tracks.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
 
-    const result = await pageB.evaluate(
+    const result = await suite.pageB.evaluate(
       async ({ sessionId, trackNames }) => {
         const oc = (window as any).opencalls;
         const sub = await oc.pull(sessionId, trackNames);
@@ -63,7 +48,7 @@ describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium
 
   if (engine === 'native') {
     test('engine native: > 1000 packets forwarded natively, no media datagram delivered to JS', async () => {
-      const engineOf = server.sfu.service.engine;
+      const engineOf = suite.server.sfu.service.engine;
       const deadline = Date.now() + 30_000;
       while ((engineOf.counters()?.native.rtpForwarded ?? 0) <= 1000 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
@@ -79,7 +64,7 @@ describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium
     });
 
     test('engine native: transport-wide feedback lets A\'s estimate leave its 300 kbit/s start (werift engine: no feedback, it creeps up)', async () => {
-      const estimate = await pageA.evaluate(async () => {
+      const estimate = await suite.pageA.evaluate(async () => {
         const pc = (window as any).pub.pc as RTCPeerConnection;
         let best = 0;
         const deadline = performance.now() + 10_000;
@@ -91,7 +76,7 @@ describe.each(['native', 'werift'] as const)('Chromium push → SFU → Chromium
         }
         return best;
       });
-      const sent = server.sfu.service.engine.counters()!.native.twccFeedbackSent;
+      const sent = suite.server.sfu.service.engine.counters()!.native.twccFeedbackSent;
       console.log(`publisher's available outgoing bitrate: ${Math.round(estimate / 1000)} kbit/s after ${sent} transport-wide feedback packets`);
       expect(sent).toBeGreaterThan(0);
       expect(estimate).toBeGreaterThan(1_000_000);

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoPages } from './helpers/browser.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { describe, expect, test } from 'vitest';
+import { demoSuite } from './helpers/demo-suite.js';
 
 /**
  * After a client closed its BUNDLE-tag track, its next offer that adds a track puts a recycled
@@ -11,23 +9,10 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
  * it pulls two of A's videos, closes the first (the tag), then pulls a third with a new offer.
  */
 describe.each(['native', 'werift'] as const)('Chromium: a recycled m= line becomes the BUNDLE tag (engine %s)', (engine) => {
-  let server: TestServer;
-  let browser: Browser;
-  let pageA: Page;
-  let pageB: Page;
-
-  beforeAll(async () => {
-    server = await startTestServer({ media: { engine } });
-    ({ browser, pageA, pageB } = await openDemoPages(server.url));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = demoSuite(engine);
 
   test('close the tag, pull another track with an offer: the track that was flowing keeps flowing, the new one plays', async () => {
-    const published = await pageA.evaluate(async () => {
+    const published = await suite.pageA.evaluate(async () => {
       const media = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
       const camera = media.getVideoTracks()[0]!;
       const pub = await (window as any).opencalls.push(new MediaStream([camera, camera.clone(), camera.clone()]));
@@ -35,7 +20,7 @@ describe.each(['native', 'werift'] as const)('Chromium: a recycled m= line becom
       return { sessionId: pub.sessionId as string, names: (pub.tracks as { trackName: string }[]).map((t) => t.trackName) };
     });
 
-    const result = await pageB.evaluate(
+    const result = await suite.pageB.evaluate(
       async ({ sessionId, names }) => {
         const oc = (window as any).opencalls;
         const api = oc.apiFor(await oc.loadConfig());

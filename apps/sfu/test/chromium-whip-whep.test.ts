@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoPages } from './helpers/browser.js';
-import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { describe, expect, test } from 'vitest';
+import { demoSuite } from './helpers/demo-suite.js';
 
 /**
  * The Calls calls of calls-examples/whip-whep-server (calls-api.md §6.4), made by real Chromium:
@@ -11,23 +9,10 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
  * no renegotiation). B must decode A's camera.
  */
 describe.each(['native', 'werift'] as const)('Chromium WHIP → SFU → Chromium WHEP (engine %s)', (engine) => {
-  let server: TestServer;
-  let browser: Browser;
-  let pageA: Page;
-  let pageB: Page;
-
-  beforeAll(async () => {
-    server = await startTestServer({ media: { engine } });
-    ({ browser, pageA, pageB } = await openDemoPages(server.url));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = demoSuite(engine);
 
   test('B (WHEP, client offer) decodes the camera A published with autoDiscover (WHIP)', async () => {
-    const ingest = await pageA.evaluate(async () => {
+    const ingest = await suite.pageA.evaluate(async () => {
       const oc = (window as any).opencalls;
       const api = oc.apiFor(await oc.loadConfig());
       const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
@@ -45,7 +30,7 @@ describe.each(['native', 'werift'] as const)('Chromium WHIP → SFU → Chromium
     });
     expect(ingest.tracks.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
 
-    const result = await pageB.evaluate(
+    const result = await suite.pageB.evaluate(
       async ({ sessionId, trackNames }) => {
         const oc = (window as any).opencalls;
         const api = oc.apiFor(await oc.loadConfig());
