@@ -120,22 +120,17 @@ impl<C: Clock> State<C> {
             return;
         };
         let ssrc = pkt.ssrc();
-        if let Some(seq) = self
-            .tracks
-            .get(&track)
-            .and_then(|t| pkt.extension(t.twcc_ext?))
-            .and_then(|v| v.get(..2))
-        {
+        let (clock_rate, video, twcc_ext) = match self.tracks.get_mut(&track) {
+            Some(t) => {
+                t.last_ssrc = Some(ssrc);
+                (t.clock_rate, t.kind == MediaKind::Video, t.twcc_ext)
+            }
+            None => (90_000, false, None),
+        };
+        if let Some(seq) = twcc_ext.and_then(|id| pkt.extension(id)).and_then(|v| v.get(..2)) {
             ep.twcc.record(u16::from_be_bytes([seq[0], seq[1]]), now);
             ep.twcc_media_ssrc = ssrc;
         }
-        let (clock_rate, video) = match self.tracks.get_mut(&track) {
-            Some(t) => {
-                t.last_ssrc = Some(ssrc);
-                (t.clock_rate, t.kind == MediaKind::Video)
-            }
-            None => (90_000, false),
-        };
         if video && (ep.nacks.len() < MAX_SSRCS_PER_ENDPOINT || ep.nacks.contains_key(&ssrc)) {
             ep.nacks.entry(ssrc).or_default().on_packet(pkt.sequence_number(), now);
         }
