@@ -18,6 +18,10 @@ export interface BundleMove {
  * client's new transport handshakes with it; `onConnected` runs once it is up. The old transport is closed by werift once only the
  * stopped transceiver uses it. Senders and receivers keep their SSRCs, so forwarding continues.
  *
+ * The same holds when the new tag is an m= line the client just added: Chrome, after its tag was
+ * stopped, recycles that line for the next new transceiver and offers it first, and opens a new
+ * transport for it. Transceivers werift creates for the offer join the fresh transport too.
+ *
  * The rejected tag's m= line is retired: werift would recycle it for the next new transceiver,
  * and Chrome cannot apply an answer that puts a new mid on it ("Failed to setup RTCP mux"), so
  * new transceivers get a new m= line instead (`keepRetiredTagLines`).
@@ -25,7 +29,7 @@ export interface BundleMove {
  * Limit: a client that keeps its old transport when its tag moves (werift as a client does) would
  * now be answered with a transport it never connects to. Browsers are what partytracks runs in.
  */
-export function moveBundleTransportIfTagRejected(
+export function moveBundleTransportIfTagMoves(
   pc: RTCPeerConnection,
   offerSdp: string,
   onConnected: (moved: readonly RTCRtpTransceiver[]) => void,

@@ -1,6 +1,6 @@
 import { ProtocolError, SfuError } from '@opencalls/protocol';
 import { RTCPeerConnection, type RTCRtpTransceiver, type RTCTrackEvent } from 'werift';
-import { bundleGroupInOfferOrder, keepRetiredTagLines, moveBundleTransportIfTagRejected } from './bundle-tag-move.js';
+import { bundleGroupInOfferOrder, keepRetiredTagLines, moveBundleTransportIfTagMoves } from './bundle-tag-move.js';
 import { sfuCodecs, sfuHeaderExtensions } from './codecs.js';
 import type { ResolvedMediaEngineOptions } from './media-engine-options.js';
 import type { MediaRouter } from './media-router.js';
@@ -113,7 +113,7 @@ export class MediaPeer {
     await this.#sdpStep(
       'offer',
       () => {
-        const move = moveBundleTransportIfTagRejected(this.pc, sdp, (moved) => {
+        const move = moveBundleTransportIfTagMoves(this.pc, sdp, (moved) => {
           for (const t of moved) this.#subscriptions.get(t)?.publisher.requestKeyframe({ force: true });
         });
         return this.pc.setRemoteDescription({ type: 'offer', sdp }).finally(() => move?.release());
