@@ -49,6 +49,20 @@ describe.each(['native', 'werift'] as const)('pull with a client offer (engine %
     return pc;
   };
 
+  /** A new session whose player offers to receive `kinds` and pulls `tracks` with that offer. */
+  const pullWithPlayerOffer = async (kinds: readonly ('audio' | 'video')[], tracks: (mids: readonly string[]) => object[]) => {
+    const pc = player();
+    const offer = await playerOffer(pc, kinds);
+    const sessionId = await server.api.newSession();
+    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
+      sessionDescription: { type: 'offer', sdp: offer.sdp },
+      tracks: tracks(offer.mids),
+    });
+    expect(res.status).toBe(200);
+    assertMatchesOfficialSchema({ path: TRACKS_NEW, method: 'POST', status: 200, body: res.body });
+    return { pc, offer, sessionId, res };
+  };
+
   beforeAll(async () => {
     server = await startTestServer({ media: { engine } });
     pubPc = loopbackPeer();
@@ -64,18 +78,10 @@ describe.each(['native', 'werift'] as const)('pull with a client offer (engine %
   });
 
   test('player offer (video, audio) + remote tracks → answer sendonly on its mids, media flows, no renegotiation', async () => {
-    const pc = player();
-    const offer = await playerOffer(pc, ['video', 'audio']);
-    const sessionId = await server.api.newSession();
-    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
-      sessionDescription: { type: 'offer', sdp: offer.sdp },
-      tracks: [
-        { location: 'remote', sessionId: pubSession, trackName: 'mic' },
-        { location: 'remote', sessionId: pubSession, trackName: 'cam' },
-      ],
-    });
-    expect(res.status).toBe(200);
-    assertMatchesOfficialSchema({ path: TRACKS_NEW, method: 'POST', status: 200, body: res.body });
+    const { pc, offer, sessionId, res } = await pullWithPlayerOffer(['video', 'audio'], () => [
+      { location: 'remote', sessionId: pubSession, trackName: 'mic' },
+      { location: 'remote', sessionId: pubSession, trackName: 'cam' },
+    ]);
     const [videoMid, audioMid] = offer.mids;
     expect(res.body.requiresImmediateRenegotiation).toBe(false);
     expect(res.body.sessionDescription?.type).toBe('answer');
@@ -100,18 +106,10 @@ describe.each(['native', 'werift'] as const)('pull with a client offer (engine %
   });
 
   test('an item naming a mid is placed there; an unknown track fails alone (mid "") and its section is answered inactive', async () => {
-    const pc = player();
-    const offer = await playerOffer(pc, ['audio', 'audio']);
-    const sessionId = await server.api.newSession();
-    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
-      sessionDescription: { type: 'offer', sdp: offer.sdp },
-      tracks: [
-        { location: 'remote', sessionId: pubSession, trackName: 'no-such-track' },
-        { location: 'remote', sessionId: pubSession, trackName: 'mic', mid: offer.mids[1] },
-      ],
-    });
-    expect(res.status).toBe(200);
-    assertMatchesOfficialSchema({ path: TRACKS_NEW, method: 'POST', status: 200, body: res.body });
+    const { pc, offer, res } = await pullWithPlayerOffer(['audio', 'audio'], (mids) => [
+      { location: 'remote', sessionId: pubSession, trackName: 'no-such-track' },
+      { location: 'remote', sessionId: pubSession, trackName: 'mic', mid: mids[1] },
+    ]);
     expect(res.body.tracks).toEqual([
       {
         sessionId: pubSession,
@@ -130,31 +128,16 @@ describe.each(['native', 'werift'] as const)('pull with a client offer (engine %
   });
 
   test('an item naming a mid gets it even when an item before it is placed automatically', async () => {
-    const pc = player();
-    const offer = await playerOffer(pc, ['audio', 'audio']);
-    const sessionId = await server.api.newSession();
-    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
-      sessionDescription: { type: 'offer', sdp: offer.sdp },
-      tracks: [
-        { location: 'remote', sessionId: pubSession, trackName: 'mic' },
-        { location: 'remote', sessionId: pubSession, trackName: 'mic', mid: offer.mids[0] },
-      ],
-    });
-    expect(res.status).toBe(200);
+    const { offer, res } = await pullWithPlayerOffer(['audio', 'audio'], (mids) => [
+      { location: 'remote', sessionId: pubSession, trackName: 'mic' },
+      { location: 'remote', sessionId: pubSession, trackName: 'mic', mid: mids[0] },
+    ]);
     expect(res.body.tracks?.map((t) => t.mid)).toEqual([offer.mids[1], offer.mids[0]]);
     expect(sectionDirections(res.body.sessionDescription!.sdp).map((d) => d.direction)).toEqual(['sendonly', 'sendonly']);
   });
 
   test('no receiving section of the track\'s kind → item invalid_params; an answer is no offer → 400', async () => {
-    const pc = player();
-    const offer = await playerOffer(pc, ['audio']);
-    const sessionId = await server.api.newSession();
-    const res = await server.api.tracksNew<TracksResponse>(sessionId, {
-      sessionDescription: { type: 'offer', sdp: offer.sdp },
-      tracks: [{ location: 'remote', sessionId: pubSession, trackName: 'cam' }],
-    });
-    expect(res.status).toBe(200);
-    assertMatchesOfficialSchema({ path: TRACKS_NEW, method: 'POST', status: 200, body: res.body });
+    const { offer, res } = await pullWithPlayerOffer(['audio'], () => [{ location: 'remote', sessionId: pubSession, trackName: 'cam' }]);
     expect(res.body.tracks).toEqual([
       {
         sessionId: pubSession,

@@ -65,9 +65,9 @@ function placePulls(
   return items.map((_, i) => placed.get(i)!);
 
   function placeOne(item: RemoteTrackRequest, publisher: Publication | undefined): Placement {
-    const failed = (errorCode: 'not_found_track_error' | 'invalid_params', errorDescription: string): Placement => ({
+    const failed = (errorCode: ItemErrorCode, errorDescription: string): Placement => ({
       ok: false,
-      result: { sessionId: item.sessionId, trackName: item.trackName, mid: asMid(''), errorCode, errorDescription },
+      result: itemFailure(item, errorCode, errorDescription),
     });
     if (!publisher) return failed('not_found_track_error', TRACK_NOT_FOUND_DESCRIPTION);
     if (item.kind && item.kind !== publisher.kind) {
@@ -89,13 +89,7 @@ function placePulls(
 }
 
 function startPull(call: CallSession, item: RemoteTrackRequest, publisher: Publication, mid: string): TrackResult {
-  const failed = (errorCode: NonNullable<TrackResult['errorCode']>, errorDescription: string): TrackResult => ({
-    sessionId: item.sessionId,
-    trackName: item.trackName,
-    mid: asMid(''),
-    errorCode,
-    errorDescription,
-  });
+  const failed = (errorCode: ItemErrorCode, errorDescription: string): TrackResult => itemFailure(item, errorCode, errorDescription);
   if (publisher.closed) return failed('not_found_track_error', TRACK_NOT_FOUND_DESCRIPTION);
   const transceiver = call.peer.transceiverByMid(mid);
   if (!transceiver) return failed('invalid_params', `Media section ${mid} was not negotiated`);
@@ -109,4 +103,11 @@ function startPull(call: CallSession, item: RemoteTrackRequest, publisher: Publi
     mid: asMid(mid),
     ...(item.simulcast ? { simulcast: item.simulcast } : {}),
   };
+}
+
+type ItemErrorCode = NonNullable<TrackResult['errorCode']>;
+
+/** The failed result of one pull: it echoes the item, with `mid: ""` (calls-api.md §3.2). */
+function itemFailure(item: RemoteTrackRequest, errorCode: ItemErrorCode, errorDescription: string): TrackResult {
+  return { sessionId: item.sessionId, trackName: item.trackName, mid: asMid(''), errorCode, errorDescription };
 }
